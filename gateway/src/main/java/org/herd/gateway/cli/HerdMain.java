@@ -1,0 +1,34 @@
+package org.herd.gateway.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code herd} program: one entry point, one subcommand per role or tool.
+ */
+@Command(
+        name = "herd",
+        mixinStandardHelpOptions = true,
+        version = "herd 0.1.0",
+        description = "Herd: an anonymity network for voice calls, and its SIP gateway.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class HerdMain implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs {@code herd} with {@code args} and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every subcommand registered; tests call this directly. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new HerdMain());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
