@@ -40,13 +40,22 @@ import org.herd.core.wire.RelayCell;
  * between the hops, so a hop colluding with the last hop can learn that a cell it tagged was
  * dropped; a wide-block cipher would close that and is left for later.</li>
  * <li><b>MAC = AES-CMAC</b> (NIST SP 800-38B / RFC 4493) over a fixed 233-byte message
- * (nonce and body after the MAC): with AES-NI behind JCA it costs about as much as the CTR
- * layer, whereas HMAC-SHA256 hashes 7 blocks; GMAC/Poly1305 would need a fresh parameter
- * object per cell in JCA/BC (allocation, re-init). The {@code recognized} pre-check keeps
- * non-target hops from computing the MAC at all, except with probability 2^-16.</li>
+ * (nonce and body after the MAC), computed with a once-initialised JCA AES-CBC (AES-NI) and a
+ * precomputed subkey: no allocation, and measured at about half the time of JCA HMAC-SHA256
+ * over the same bytes (≈0.23 vs ≈0.43 µs here), which moreover allocates on every
+ * {@code doFinal}. GMAC/Poly1305 need a fresh IV or one-time key per cell, which JCA/BC only take
+ * as new parameter objects (allocation and a costly re-init). The 2-byte {@code recognized}
+ * pre-check keeps non-target hops from computing the MAC at all, except with probability 2^-16.</li>
  * <li><b>Speed</b>: AES-CTR is built from a once-initialised ECB cipher over counter blocks, so no
  * Cipher is re-initialised per cell and nothing is allocated.</li>
  * </ul>
+ *
+ * <h2>Use by the circuit layer</h2>
+ * {@code Ntor.NtorKeys.hopKeys()} on both sides → {@link OnionOriginator#addHop} at the client,
+ * {@link #relay(HopKeys)} at the hop → process cell buffers at an offset. For a rendezvous (§3.3)
+ * each of the two circuits ends at its rendezvous Mix: a cell is RECOGNIZED there and its relay
+ * payload (already end-to-end encrypted by caller/callee, outside this class) is re-originated on
+ * the other circuit with {@link OnionRelay#originateBackward}.
  */
 public final class OnionLayers {
 
