@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "herd 0.1.0",
         description = "Herd: an anonymity network for voice calls, and its SIP gateway.",
-        subcommands = {CommandLine.HelpCommand.class, org.herd.gateway.bench.BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, org.herd.gateway.bench.BenchCommand.class,
+                org.herd.gateway.keys.KeysCommand.class})
 public final class HerdMain implements Runnable {
 
     @CommandLine.Spec
