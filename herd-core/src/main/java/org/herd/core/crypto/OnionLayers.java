@@ -81,13 +81,25 @@ public final class OnionLayers {
         buffer[bodyOff + RelayCell.RECOGNIZED_OFFSET + 1] = 0;
     }
 
-    private static final class Originator implements OnionOriginator {
+    /** The drop counters both roles expose; only the owning thread writes them. */
+    private abstract static class DropCounters {
+        long integrityFailures;
+        long replays;
+
+        public long integrityFailures() {
+            return integrityFailures;
+        }
+
+        public long replaysDropped() {
+            return replays;
+        }
+    }
+
+    private static final class Originator extends DropCounters implements OnionOriginator {
         private final LayerCipher[] forward = new LayerCipher[MAX_HOPS];
         private final LayerCipher[] backward = new LayerCipher[MAX_HOPS];
         private final byte[] nonces = new byte[(MAX_HOPS + 1) * N];
         private int hops;
-        private long integrityFailures;
-        private long replays;
 
         @Override
         public void addHop(HopKeys keys) {
@@ -144,24 +156,12 @@ public final class OnionLayers {
             integrityFailures++;
             return -1;
         }
-
-        @Override
-        public long integrityFailures() {
-            return integrityFailures;
-        }
-
-        @Override
-        public long replaysDropped() {
-            return replays;
-        }
     }
 
-    private static final class Relay implements OnionRelay {
+    private static final class Relay extends DropCounters implements OnionRelay {
         private final LayerCipher forward;
         private final LayerCipher backward;
         private final byte[] nonce = new byte[N];
-        private long integrityFailures;
-        private long replays;
 
         Relay(HopKeys keys) {
             forward = new LayerCipher(keys, true);
@@ -206,16 +206,6 @@ public final class OnionLayers {
             backward.mac(nonce, 0, buffer, body, buffer, body + RelayCell.MAC_OFFSET);
             backward.xorLayer(buffer, body, nonce, 0);
             backward.permute(nonce, 0, buffer, cellOffset + NONCE);
-        }
-
-        @Override
-        public long integrityFailures() {
-            return integrityFailures;
-        }
-
-        @Override
-        public long replaysDropped() {
-            return replays;
         }
     }
 }

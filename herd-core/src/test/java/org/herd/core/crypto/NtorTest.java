@@ -141,6 +141,21 @@ class NtorTest {
     }
 
     @Test
+    void clientRejectsReplyOfWrongLength() throws NtorException {
+        SecureRandom random = seeded(seed());
+        OnionKeyPair onion = OnionKeyPair.generate(random);
+        byte[] id = new byte[Ntor.TOR_ID_LENGTH];
+        Ntor.Client client = Ntor.client(id, onion.publicKey(), random);
+        byte[] reply = Ntor.server(client.handshake(), id, List.of(onion), random).reply();
+        for (int n : new int[] {0, reply.length - 1, reply.length + 1}) {
+            byte[] bad = java.util.Arrays.copyOf(reply, n);
+            assertEquals(NtorException.Reason.MALFORMED,
+                    assertThrows(NtorException.class, () -> client.finish(bad)).reason());
+        }
+        client.finish(reply); // the intact reply still completes
+    }
+
+    @Test
     void clientRejectsLowOrderY() {
         SecureRandom random = seeded(seed());
         OnionKeyPair onion = OnionKeyPair.generate(random);
