@@ -144,12 +144,10 @@ public final class DirectoryStore implements AutoCloseable {
     private int readVersion() throws SQLException {
         List<String> tables = new ArrayList<>();
         DatabaseMetaData meta = connection.getMetaData();
-        try (ResultSet rs = meta.getTables(null, null, "%", new String[] {"TABLE"})) {
+        // Only the connection's own schema (PostgreSQL: the first of search_path; SQLite: none).
+        try (ResultSet rs = meta.getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
             while (rs.next()) {
-                String schema = rs.getString("TABLE_SCHEM");
-                if (schema == null || schema.equalsIgnoreCase("public") || schema.equalsIgnoreCase("main")) {
-                    tables.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
-                }
+                tables.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
             }
         }
         if (!tables.contains("schema_version")) {

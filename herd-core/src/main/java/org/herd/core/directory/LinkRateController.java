@@ -75,6 +75,12 @@ public final class LinkRateController implements RateSource {
         CONFLICT
     }
 
+    /**
+     * How many past epochs of announcements are kept in memory; {@link #rateAt} answers exactly for
+     * epochs from {@code current - HISTORY_EPOCHS} on (the store keeps the full history).
+     */
+    public static final int HISTORY_EPOCHS = 64;
+
     private final String localZone;
     private final RatePolicy policy;
     private final EpochSchedule schedule;
@@ -169,6 +175,7 @@ public final class LinkRateController implements RateSource {
             state.reports.headMap(epoch).clear();
             state.own.put(target, rate);
             state.updateAgreement(scope, target);
+            state.forgetBefore(epoch - HISTORY_EPOCHS);
             made.add(new RateAnnouncement(scope, target, rate, localZone, nowMillis));
         }
         return made;
@@ -205,9 +212,11 @@ public final class LinkRateController implements RateSource {
             }
         }
         if (scope.linkClass().isZonePair()) {
-            // Converge after a disagreement: if the peer last asked for more than was agreed, match it.
+            // Converge after a disagreement: if the peer, in this round or the last, asked for more
+            // than was agreed, match it. Older proposals (a silent peer) do not count.
             Map.Entry<Long, Integer> peerLatest = state.peer.lastEntry();
-            if (peerLatest != null && peerLatest.getValue() > rateAt(scope, peerLatest.getKey())
+            if (peerLatest != null && peerLatest.getKey() >= target - 1
+                    && peerLatest.getValue() > rateAt(scope, peerLatest.getKey())
                     && peerLatest.getValue() > rate) {
                 rate = Math.min(policy.maxRate(), peerLatest.getValue());
             }
@@ -269,7 +278,8 @@ public final class LinkRateController implements RateSource {
     /**
      * The rate in force for {@code scope} at {@code epoch} as known now: the latest effective
      * announcement at or before {@code epoch}, else {@code initialRate}; client links always
-     * {@code clientMultiple}. For epochs that have begun this never changes.
+     * {@code clientMultiple}. For epochs that have begun this never changes. Exact for epochs
+     * from {@code current - HISTORY_EPOCHS} on.
      */
     public synchronized int rateAt(RateScope scope, long epoch) {
         if (scope.linkClass() == LinkClass.CLIENT) {
@@ -304,6 +314,12 @@ public final class LinkRateController implements RateSource {
         return skippedDecisions;
     }
 
+    /** Entries held in memory for {@code scope} (own, peer, effective); bounded by the history window. */
+    synchronized int historySize(RateScope scope) {
+        ScopeState state = scopes.get(scope);
+        return state.own.size() + state.peer.size() + state.effective.size();
+    }
+
     /** The local zone. */
     public String localZone() {
         return localZone;
@@ -326,6 +342,16 @@ public final class LinkRateController implements RateSource {
         long lastDecidedEpoch = Long.MIN_VALUE;
         int lowEpochs;
         int lowWindowPeak;
+
+        /** Drops history before {@code epoch}, keeping the rate in force at {@code epoch}. */
+        void forgetBefore(long epoch) {
+            Long inForce = effective.floorKey(epoch);
+            if (inForce != null) {
+                effective.headMap(inForce).clear();
+            }
+            own.headMap(epoch).clear();
+            peer.headMap(epoch).clear();
+        }
 
         void resetLow() {
             lowEpochs = 0;

@@ -324,6 +324,39 @@ class LinkRateControllerTest {
     }
 
     @Test
+    void memoryStaysBoundedOverManyEpochsWhileRecentRatesStayExact() {
+        LinkRateController c = controller("alpha", INTRA, PAIR);
+        List<Integer> rates = new ArrayList<>();
+        for (long e = 1; e <= 1000; e++) {
+            step(c, INTRA, e, (int) (e % 7) * 2); // the busy pattern raises and sometimes lowers
+            rates.add(c.rateAt(INTRA, e + 1));
+            c.acceptPeerProposal(new RateAnnouncement(PAIR, e + 1, 8, "beta", clock.epochMillis()));
+        }
+        assertTrue(c.historySize(INTRA) <= 3 * (LinkRateController.HISTORY_EPOCHS + 2), "INTRA history " + c.historySize(INTRA));
+        assertTrue(c.historySize(PAIR) <= 3 * (LinkRateController.HISTORY_EPOCHS + 2), "PAIR history " + c.historySize(PAIR));
+        for (long e = 1000 - LinkRateController.HISTORY_EPOCHS; e <= 1000; e++) {
+            assertEquals(rates.get((int) e - 1), c.rateAt(INTRA, e + 1), "epoch " + (e + 1));
+        }
+        assertEquals(8, c.rateAt(PAIR, 1001));
+    }
+
+    @Test
+    void aSilentPeersOldRaiseRequestIsNotAdopted() {
+        LinkRateController alpha = controller("alpha", PAIR);
+        // Alpha (no load) proposes 8 for epoch 2; then beta's request for 16 arrives, and beta goes silent.
+        moveTo(1, GRACE_MS);
+        assertEquals(8, alpha.onEpoch().get(0).rateCellsPerTick());
+        alpha.acceptPeerProposal(new RateAnnouncement(PAIR, 2, 16, "beta", clock.epochMillis()));
+        assertEquals(8, alpha.rateAt(PAIR, 2));
+        moveTo(2, GRACE_MS);
+        assertEquals(16, alpha.onEpoch().get(0).rateCellsPerTick(), "last round's raise request is matched");
+        for (long e = 3; e <= 5; e++) {
+            moveTo(e, GRACE_MS);
+            assertEquals(8, alpha.onEpoch().get(0).rateCellsPerTick(), "epoch " + e + " adopted a stale request");
+        }
+    }
+
+    @Test
     void badConfigurationIsRefusedUpFront() {
         assertThrows(IllegalArgumentException.class, () -> new RatePolicy(1, 8, 2, 32, 4, 2, 0.4, 0.8, 3, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new RatePolicy(1, 8, 2, 32, 4, 2, 0.8, 0.4, 3, 0, 0));
