@@ -370,14 +370,15 @@ public final class DirectoryStore implements AutoCloseable {
      */
     public synchronized void putRateAnnouncement(RateAnnouncement a) {
         int inserted = update("storing rate announcement for " + a.scope(),
-                "INSERT INTO rate_epoch (link_class, zone, peer_zone, epoch, announcing_zone, rate_cells, announced_at_ms)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "INSERT INTO rate_epoch (link_class, zone, peer_zone, epoch, effective_at_ms, announcing_zone, rate_cells,"
+                        + " announced_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 p -> {
                     bindScope(p, 1, a.scope());
                     p.setLong(4, a.effectiveEpoch());
-                    p.setString(5, a.announcingZone());
-                    p.setInt(6, a.rateCellsPerTick());
-                    p.setLong(7, a.announcedAtMillis());
+                    p.setLong(5, a.effectiveAtMillis());
+                    p.setString(6, a.announcingZone());
+                    p.setInt(7, a.rateCellsPerTick());
+                    p.setLong(8, a.announcedAtMillis());
                 });
         if (inserted == 0) {
             int stored = query("reading rate announcement", "SELECT rate_cells FROM rate_epoch WHERE link_class = ?"
@@ -397,8 +398,8 @@ public final class DirectoryStore implements AutoCloseable {
     /** All announcements effective at or after {@code fromEpoch}, by scope, epoch and zone (for restoring a controller). */
     public synchronized List<RateAnnouncement> rateAnnouncementsFrom(long fromEpoch) {
         return query("reading rate announcements",
-                "SELECT link_class, zone, peer_zone, epoch, rate_cells, announcing_zone, announced_at_ms FROM rate_epoch"
-                        + " WHERE epoch >= ? ORDER BY link_class, zone, peer_zone, epoch, announcing_zone",
+                "SELECT link_class, zone, peer_zone, epoch, effective_at_ms, rate_cells, announcing_zone, announced_at_ms"
+                        + " FROM rate_epoch WHERE epoch >= ? ORDER BY link_class, zone, peer_zone, epoch, announcing_zone",
                 p -> p.setLong(1, fromEpoch),
                 rs -> {
                     RateScope scope;
@@ -407,7 +408,7 @@ public final class DirectoryStore implements AutoCloseable {
                     } catch (IllegalArgumentException e) {
                         throw new DirectoryStoreException(Reason.CORRUPT, "unreadable rate_epoch row: " + e.getMessage(), e);
                     }
-                    return new RateAnnouncement(scope, rs.getLong(4), rs.getInt(5), rs.getString(6), rs.getLong(7));
+                    return new RateAnnouncement(scope, rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getLong(8));
                 });
     }
 

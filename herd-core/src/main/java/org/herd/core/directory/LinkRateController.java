@@ -69,6 +69,8 @@ public final class LinkRateController implements RateSource {
         UNKNOWN_SCOPE,
         /** The proposal does not come from the other zone of the pair. */
         WRONG_ZONE,
+        /** The peer's epoch starts at another time than ours: the two directories' schedules differ. */
+        SCHEDULE_MISMATCH,
         /** The proposal is for an epoch that has already begun: rates never change mid-epoch. */
         TOO_LATE,
         /** The peer already proposed a different value for that epoch; proposals are immutable. */
@@ -176,7 +178,7 @@ public final class LinkRateController implements RateSource {
             state.own.put(target, rate);
             state.updateAgreement(scope, target);
             state.forgetBefore(epoch - HISTORY_EPOCHS);
-            made.add(new RateAnnouncement(scope, target, rate, localZone, nowMillis));
+            made.add(new RateAnnouncement(scope, target, schedule.startMillis(target), rate, localZone, nowMillis));
         }
         return made;
     }
@@ -245,6 +247,9 @@ public final class LinkRateController implements RateSource {
         if (!p.announcingZone().equals(p.scope().otherZone(localZone))) {
             return ProposalOutcome.WRONG_ZONE;
         }
+        if (p.effectiveAtMillis() != schedule.startMillis(p.effectiveEpoch())) {
+            return ProposalOutcome.SCHEDULE_MISMATCH;
+        }
         if (p.effectiveEpoch() <= schedule.currentEpoch(clock)) {
             return ProposalOutcome.TOO_LATE;
         }
@@ -261,8 +266,14 @@ public final class LinkRateController implements RateSource {
      * own announcement also marks its decision epoch as decided, so a restart never announces a
      * second, different rate for the same epoch. The low-utilisation count is not restored (a
      * restart can only delay a lowering).
+     *
+     * @return false, and nothing restored, if the announcement was made under another epoch
+     *         schedule (its epoch starts at another time than under the current configuration)
      */
-    public synchronized void restore(RateAnnouncement a) {
+    public synchronized boolean restore(RateAnnouncement a) {
+        if (a.effectiveAtMillis() != schedule.startMillis(a.effectiveEpoch())) {
+            return false;
+        }
         RateScope scope = a.scope();
         addScope(scope);
         ScopeState state = scopes.get(scope);
@@ -273,6 +284,7 @@ public final class LinkRateController implements RateSource {
             state.peer.put(a.effectiveEpoch(), a.rateCellsPerTick());
         }
         state.updateAgreement(scope, a.effectiveEpoch());
+        return true;
     }
 
     /**

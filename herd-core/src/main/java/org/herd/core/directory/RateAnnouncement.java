@@ -10,14 +10,17 @@ import java.util.Objects;
  *
  * @param scope            the link class and zone(s)
  * @param effectiveEpoch   the first epoch the rate applies to
+ * @param effectiveAtMillis wall-clock start of {@code effectiveEpoch}, ms since 1970: makes the
+ *                         announcement self-describing, so a peer or a restarted directory with a
+ *                         different {@link EpochSchedule} is detected instead of misread
  * @param rateCellsPerTick the rate, in payload cells per 20 ms tick (multiples of u)
  * @param announcingZone   the zone whose directory made the announcement
  * @param announcedAtMillis when it was made, ms since 1970 (before the start of {@code effectiveEpoch})
  */
-public record RateAnnouncement(RateScope scope, long effectiveEpoch, int rateCellsPerTick, String announcingZone,
-                               long announcedAtMillis) {
+public record RateAnnouncement(RateScope scope, long effectiveEpoch, long effectiveAtMillis, int rateCellsPerTick,
+                               String announcingZone, long announcedAtMillis) {
 
-    /** Validates the fields. */
+    /** Validates the fields: a known zone of the scope, a positive rate, announced before it applies. */
     public RateAnnouncement {
         Objects.requireNonNull(scope, "scope");
         RateScope.requireZone(announcingZone);
@@ -26,6 +29,10 @@ public record RateAnnouncement(RateScope scope, long effectiveEpoch, int rateCel
         }
         if (effectiveEpoch < 0) {
             throw new IllegalArgumentException("negative epoch " + effectiveEpoch);
+        }
+        if (announcedAtMillis - effectiveAtMillis >= 0) {
+            throw new IllegalArgumentException("a rate is announced before it applies: announced at " + announcedAtMillis
+                    + ", effective at " + effectiveAtMillis);
         }
         if (rateCellsPerTick < 1) {
             throw new IllegalArgumentException("rate must be >= 1 cell per tick: " + rateCellsPerTick);

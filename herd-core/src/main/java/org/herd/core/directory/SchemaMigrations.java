@@ -58,6 +58,7 @@ final class SchemaMigrations {
                             + " zone VARCHAR(63) NOT NULL,"
                             + " peer_zone VARCHAR(63) NOT NULL,"
                             + " epoch BIGINT NOT NULL,"
+                            + " effective_at_ms BIGINT NOT NULL,"
                             + " announcing_zone VARCHAR(63) NOT NULL,"
                             + " rate_cells INTEGER NOT NULL,"
                             + " announced_at_ms BIGINT NOT NULL,"

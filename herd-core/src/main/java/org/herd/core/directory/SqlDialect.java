@@ -58,6 +58,7 @@ public enum SqlDialect {
             return switch (e.getErrorCode() & 0xff) {
                 case 11, 26 -> DirectoryStoreException.Reason.CORRUPT; // SQLITE_CORRUPT, SQLITE_NOTADB
                 case 19 -> DirectoryStoreException.Reason.CONFLICT;    // SQLITE_CONSTRAINT
+                case 8, 14 -> DirectoryStoreException.Reason.BAD_CONFIG; // SQLITE_READONLY, SQLITE_CANTOPEN
                 default -> DirectoryStoreException.Reason.IO;
             };
         }

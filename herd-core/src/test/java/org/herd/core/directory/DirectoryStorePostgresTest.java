@@ -54,17 +54,17 @@ class DirectoryStorePostgresTest {
             store.putUtilisationReport(new UtilisationReport(mix, pair, 3, 2, 1.25, 8), T0);
             store.putUtilisationReport(new UtilisationReport(mix, pair, 3, 4, 2.5, 8), T0);
             assertEquals(List.of(new UtilisationReport(mix, pair, 3, 4, 2.5, 8)), store.utilisationReports(pair, 3));
-            RateAnnouncement a = new RateAnnouncement(pair, 4, 12, "alpha", T0);
+            RateAnnouncement a = new RateAnnouncement(pair, 4, T0 + 4_000, 12, "alpha", T0);
             store.putRateAnnouncement(a);
             store.putRateAnnouncement(a);
             assertEquals(Reason.CONFLICT, assertThrows(DirectoryStoreException.class,
-                    () -> store.putRateAnnouncement(new RateAnnouncement(pair, 4, 16, "alpha", T0))).reason());
+                    () -> store.putRateAnnouncement(new RateAnnouncement(pair, 4, T0 + 4_000, 16, "alpha", T0))).reason());
         }
         try (DirectoryStore store = DirectoryStore.open(connect(), SqlDialect.POSTGRESQL, T0)) {
             assertEquals(Optional.of(new RendezvousRegistration(client, mix, T0 + 1, T0 + 200)),
                     store.lookupRendezvous(client, T0 + 150));
             assertEquals(1, store.registrationCount());
-            assertEquals(List.of(new RateAnnouncement(pair, 4, 12, "alpha", T0)), store.rateAnnouncementsFrom(0));
+            assertEquals(List.of(new RateAnnouncement(pair, 4, T0 + 4_000, 12, "alpha", T0)), store.rateAnnouncementsFrom(0));
         }
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_version (version, applied_at_ms) VALUES (" + (DirectoryStore.SCHEMA_VERSION + 1) + ", 0)");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.directory.DirectoryStoreException.Reason;
+import org.herd.core.time.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,16 +137,16 @@ class DirectoryStoreTest {
     @Test
     void rateAnnouncementsAreImmutableAndReloadable() {
         RateScope pair = RateScope.interZone("alpha", "beta");
-        RateAnnouncement mine = new RateAnnouncement(pair, 10, 12, "alpha", T0);
-        RateAnnouncement theirs = new RateAnnouncement(pair, 10, 8, "beta", T0);
-        RateAnnouncement intra = new RateAnnouncement(RateScope.intraZone("alpha"), 11, 6, "alpha", T0);
+        RateAnnouncement mine = new RateAnnouncement(pair, 10, T0 + 10_000, 12, "alpha", T0);
+        RateAnnouncement theirs = new RateAnnouncement(pair, 10, T0 + 10_000, 8, "beta", T0);
+        RateAnnouncement intra = new RateAnnouncement(RateScope.intraZone("alpha"), 11, T0 + 11_000, 6, "alpha", T0);
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
             store.putRateAnnouncement(mine);
             store.putRateAnnouncement(theirs);
             store.putRateAnnouncement(intra);
             store.putRateAnnouncement(mine); // same again: no-op
             DirectoryStoreException e = assertThrows(DirectoryStoreException.class,
-                    () -> store.putRateAnnouncement(new RateAnnouncement(pair, 10, 16, "alpha", T0 + 1)));
+                    () -> store.putRateAnnouncement(new RateAnnouncement(pair, 10, T0 + 10_000, 16, "alpha", T0 + 1)));
             assertEquals(Reason.CONFLICT, e.reason());
         }
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
@@ -153,6 +154,35 @@ class DirectoryStoreTest {
             assertEquals(List.of(mine, theirs, intra), store.rateAnnouncementsFrom(0));
             assertEquals(List.of(intra), store.rateAnnouncementsFrom(11));
         }
+    }
+
+    @Test
+    void rateDecisionsSurviveADirectoryRestartThroughTheStore() {
+        ManualClock clock = new ManualClock(0, T0);
+        EpochSchedule schedule = new EpochSchedule(T0, 10_000);
+        RatePolicy policy = new RatePolicy(1, 8, 2, 32, 4, 2, 0.8, 0.4, 3, 1, 0);
+        RateScope intra = RateScope.intraZone("alpha");
+        LinkRateController before = new LinkRateController("alpha", policy, schedule, clock);
+        before.addScope(intra);
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
+            for (long e = 1; e <= 5; e++) {
+                clock.setEpochMillis(schedule.startMillis(e));
+                UtilisationReport r = new UtilisationReport(TestKeys.key(9, 0), intra, e - 1, 8, 4, 8);
+                before.report(r);
+                store.putUtilisationReport(r, clock.epochMillis());
+                before.onEpoch().forEach(store::putRateAnnouncement);
+            }
+        }
+        LinkRateController after = new LinkRateController("alpha", policy, schedule, clock);
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
+            store.rateAnnouncementsFrom(0).forEach(after::restore);
+        }
+        for (long e = 0; e <= 6; e++) {
+            assertEquals(before.rateAt(intra, e), after.rateAt(intra, e), "epoch " + e);
+        }
+        assertEquals(8, after.rateAt(intra, 1));
+        assertEquals(12, after.rateAt(intra, 6)); // raised once at epoch 2, then 8 of 12 is between the watermarks
+        assertTrue(after.onEpoch().isEmpty(), "epoch 5 was already decided before the restart");
     }
 
     @Test

@@ -39,6 +39,11 @@ class LinkRateControllerTest {
         clock.setEpochMillis(SCHEDULE.startMillis(epoch) + offsetMs);
     }
 
+    /** A proposal for {@code epoch} as a peer directory would make it, just before the epoch starts. */
+    private static RateAnnouncement proposal(RateScope scope, long epoch, int rate, String zone) {
+        return new RateAnnouncement(scope, epoch, SCHEDULE.startMillis(epoch), rate, zone, SCHEDULE.startMillis(epoch) - 1);
+    }
+
     private static UtilisationReport report(RateScope scope, long epoch, int mix, int peak, int capacity) {
         return new UtilisationReport(TestKeys.key(99, mix), scope, epoch, peak, peak / 2.0, capacity);
     }
@@ -294,29 +299,35 @@ class LinkRateControllerTest {
     void peerProposalsForStartedEpochsOrFromTheWrongZoneAreRefused() {
         LinkRateController alpha = controller("alpha", PAIR, RateScope.interZone("alpha", "gamma"));
         moveTo(3, 0);
-        assertEquals(ProposalOutcome.TOO_LATE, alpha.acceptPeerProposal(new RateAnnouncement(PAIR, 3, 16, "beta", clock.epochMillis())));
+        assertEquals(ProposalOutcome.TOO_LATE, alpha.acceptPeerProposal(proposal(PAIR, 3, 16, "beta")));
         assertEquals(8, alpha.currentRate(PAIR));
-        assertEquals(ProposalOutcome.WRONG_ZONE, alpha.acceptPeerProposal(new RateAnnouncement(PAIR, 4, 16, "alpha", clock.epochMillis())));
+        assertEquals(ProposalOutcome.WRONG_ZONE, alpha.acceptPeerProposal(proposal(PAIR, 4, 16, "alpha")));
         assertEquals(ProposalOutcome.UNKNOWN_SCOPE,
-                alpha.acceptPeerProposal(new RateAnnouncement(RateScope.interZone("beta", "gamma"), 4, 16, "beta", clock.epochMillis())));
-        assertEquals(ProposalOutcome.ACCEPTED, alpha.acceptPeerProposal(new RateAnnouncement(PAIR, 4, 16, "beta", clock.epochMillis())));
-        assertEquals(ProposalOutcome.CONFLICT, alpha.acceptPeerProposal(new RateAnnouncement(PAIR, 4, 12, "beta", clock.epochMillis())));
-        assertEquals(4, alpha.rejectedProposals());
+                alpha.acceptPeerProposal(proposal(RateScope.interZone("beta", "gamma"), 4, 16, "beta")));
+        // A peer whose epoch 4 starts at another time runs another schedule: never agree silently.
+        RateAnnouncement skewed = new RateAnnouncement(PAIR, 4, SCHEDULE.startMillis(4) + 1, 16, "beta", clock.epochMillis());
+        assertEquals(ProposalOutcome.SCHEDULE_MISMATCH, alpha.acceptPeerProposal(skewed));
+        assertEquals(ProposalOutcome.ACCEPTED, alpha.acceptPeerProposal(proposal(PAIR, 4, 16, "beta")));
+        assertEquals(ProposalOutcome.CONFLICT, alpha.acceptPeerProposal(proposal(PAIR, 4, 12, "beta")));
+        assertEquals(5, alpha.rejectedProposals());
     }
 
     @Test
     void aRestartedControllerRestoresRatesAndDoesNotDecideTwice() {
         LinkRateController before = controller("alpha", INTRA, PAIR);
         List<RateAnnouncement> stored = new ArrayList<>(step(before, INTRA, 1, 8));
-        RateAnnouncement peer = new RateAnnouncement(PAIR, 2, 8, "beta", clock.epochMillis());
+        RateAnnouncement peer = proposal(PAIR, 2, 8, "beta");
         before.acceptPeerProposal(peer);
         stored.add(peer);
         // The PAIR decision of epoch 1 (no reports: keep 8) agrees with beta's 8.
         stored.addAll(before.onEpoch()); // nothing more this epoch
         LinkRateController after = new LinkRateController("alpha", POLICY, SCHEDULE, clock);
         for (RateAnnouncement a : stored) {
-            after.restore(a);
+            assertTrue(after.restore(a));
         }
+        // Announcements made under another epoch length are not restored.
+        LinkRateController otherSchedule = new LinkRateController("alpha", POLICY, new EpochSchedule(ORIGIN, 2 * EPOCH_MS), clock);
+        assertTrue(stored.stream().noneMatch(otherSchedule::restore));
         assertEquals(before.rateAt(INTRA, 2), after.rateAt(INTRA, 2));
         assertEquals(12, after.rateAt(INTRA, 2));
         assertTrue(after.onEpoch().stream().noneMatch(a -> a.scope().equals(INTRA)),
@@ -330,7 +341,7 @@ class LinkRateControllerTest {
         for (long e = 1; e <= 1000; e++) {
             step(c, INTRA, e, (int) (e % 7) * 2); // the busy pattern raises and sometimes lowers
             rates.add(c.rateAt(INTRA, e + 1));
-            c.acceptPeerProposal(new RateAnnouncement(PAIR, e + 1, 8, "beta", clock.epochMillis()));
+            c.acceptPeerProposal(proposal(PAIR, e + 1, 8, "beta"));
         }
         assertTrue(c.historySize(INTRA) <= 3 * (LinkRateController.HISTORY_EPOCHS + 2), "INTRA history " + c.historySize(INTRA));
         assertTrue(c.historySize(PAIR) <= 3 * (LinkRateController.HISTORY_EPOCHS + 2), "PAIR history " + c.historySize(PAIR));
@@ -346,7 +357,7 @@ class LinkRateControllerTest {
         // Alpha (no load) proposes 8 for epoch 2; then beta's request for 16 arrives, and beta goes silent.
         moveTo(1, GRACE_MS);
         assertEquals(8, alpha.onEpoch().get(0).rateCellsPerTick());
-        alpha.acceptPeerProposal(new RateAnnouncement(PAIR, 2, 16, "beta", clock.epochMillis()));
+        alpha.acceptPeerProposal(proposal(PAIR, 2, 16, "beta"));
         assertEquals(8, alpha.rateAt(PAIR, 2));
         moveTo(2, GRACE_MS);
         assertEquals(16, alpha.onEpoch().get(0).rateCellsPerTick(), "last round's raise request is matched");
@@ -365,6 +376,8 @@ class LinkRateControllerTest {
                 () -> new LinkRateController("alpha", POLICY, new EpochSchedule(ORIGIN, 2 * GRACE_MS), clock));
         assertThrows(IllegalArgumentException.class, () -> controller("alpha", RateScope.intraZone("beta")));
         assertThrows(IllegalArgumentException.class, () -> new EpochSchedule(ORIGIN, 0));
+        assertThrows(IllegalArgumentException.class, () -> new RateAnnouncement(INTRA, 2, SCHEDULE.startMillis(2), 8, "alpha",
+                SCHEDULE.startMillis(2)), "an announcement must precede its epoch");
         clock.advance(0, TimeUnit.SECONDS);
     }
 }
