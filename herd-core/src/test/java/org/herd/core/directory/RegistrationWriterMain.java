@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * {@link DirectoryStore#register} has returned. It stops by itself after a deadline so that a
  * broken test can never leave it running.
  *
- * <p>Arguments: database path, key seed, deadline in seconds.
+ * <p>Arguments: database path, key seed, deadline in seconds, first index.
  */
 public final class RegistrationWriterMain {
 
@@ -33,7 +33,7 @@ public final class RegistrationWriterMain {
         try (DirectoryStore store = DirectoryStore.openSqlite(db, T0)) {
             out.println("OPEN");
             out.flush();
-            for (long i = 0; System.nanoTime() - deadline < 0; i++) {
+            for (long i = Long.parseLong(args[3]); System.nanoTime() - deadline < 0; i++) {
                 store.register(registration(seed, i));
                 out.println("ACK " + i);
                 out.flush();
