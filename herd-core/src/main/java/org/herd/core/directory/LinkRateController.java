@@ -108,12 +108,30 @@ public final class LinkRateController implements RateSource {
         }
     }
 
-    /** Starts deciding {@code scope}, which must involve the local zone; its rate starts at {@code initialRate}. */
+    /**
+     * Starts deciding {@code scope} under the controller's policy; the scope must involve the local
+     * zone and its rate starts at {@code initialRate}. Adding a scope twice keeps the first.
+     */
     public synchronized void addScope(RateScope scope) {
+        addScope(scope, policy);
+    }
+
+    /**
+     * Starts deciding {@code scope} under its own policy (e.g. a higher {@code maxRate} for
+     * inter-zone links, which aggregate many calls). The report grace is always the controller's.
+     * Both directories of a zone pair must use the same policy for the pair, or they may not agree.
+     */
+    public synchronized void addScope(RateScope scope, RatePolicy scopePolicy) {
         if (!scope.involves(localZone)) {
             throw new IllegalArgumentException(scope + " does not involve local zone " + localZone);
         }
-        scopes.putIfAbsent(scope, new ScopeState());
+        Objects.requireNonNull(scopePolicy, "scopePolicy");
+        scopes.putIfAbsent(scope, new ScopeState(scopePolicy));
+    }
+
+    /** The scopes this controller decides, in the order they were added. */
+    public synchronized List<RateScope> scopes() {
+        return List.copyOf(scopes.keySet());
     }
 
     /** Takes a mix's utilisation report for the next decision. Rejections are counted. */
@@ -167,7 +185,7 @@ public final class LinkRateController implements RateSource {
                 continue;
             }
             state.lastDecidedEpoch = epoch;
-            long target = epoch + policy.leadEpochs();
+            long target = epoch + state.policy.leadEpochs();
             if (tooLate || state.own.containsKey(target)) {
                 skippedDecisions += tooLate ? 1 : 0;
                 state.reports.headMap(epoch).clear();
@@ -184,6 +202,7 @@ public final class LinkRateController implements RateSource {
     }
 
     private int decide(RateScope scope, ScopeState state, long reportedEpoch, long target) {
+        RatePolicy p = state.policy;
         int base = rateAt(scope, target - 1);
         Map<IdentityPublicKey, UtilisationReport> reports = state.reports.get(reportedEpoch);
         int rate = base;
@@ -194,18 +213,18 @@ public final class LinkRateController implements RateSource {
             for (UtilisationReport r : reports.values()) {
                 peak = Math.max(peak, r.peakCellsPerTick());
             }
-            if (peak > policy.highWatermark() * base) {
+            if (peak > p.highWatermark() * base) {
                 state.resetLow();
                 rate = base;
-                while (rate < policy.maxRate() && peak > policy.highWatermark() * rate) {
-                    rate = Math.min(policy.maxRate(), rate + policy.raiseStep());
+                while (rate < p.maxRate() && peak > p.highWatermark() * rate) {
+                    rate = Math.min(p.maxRate(), rate + p.raiseStep());
                 }
-            } else if (peak < policy.lowWatermark() * base) {
+            } else if (peak < p.lowWatermark() * base) {
                 state.lowEpochs++;
                 state.lowWindowPeak = Math.max(state.lowWindowPeak, peak);
-                int lowered = Math.max(policy.minRate(), base - policy.lowerStep());
-                if (state.lowEpochs >= policy.lowEpochsBeforeLowering() && lowered < base
-                        && state.lowWindowPeak <= policy.highWatermark() * lowered) {
+                int lowered = Math.max(p.minRate(), base - p.lowerStep());
+                if (state.lowEpochs >= p.lowEpochsBeforeLowering() && lowered < base
+                        && state.lowWindowPeak <= p.highWatermark() * lowered) {
                     rate = lowered;
                     state.resetLow();
                 }
@@ -220,7 +239,7 @@ public final class LinkRateController implements RateSource {
             if (peerLatest != null && peerLatest.getKey() >= target - 1
                     && peerLatest.getValue() > rateAt(scope, peerLatest.getKey())
                     && peerLatest.getValue() > rate) {
-                rate = Math.min(policy.maxRate(), peerLatest.getValue());
+                rate = Math.min(p.maxRate(), peerLatest.getValue());
             }
         }
         return rate;
@@ -279,7 +298,7 @@ public final class LinkRateController implements RateSource {
         ScopeState state = scopes.get(scope);
         if (a.announcingZone().equals(localZone)) {
             state.own.put(a.effectiveEpoch(), a.rateCellsPerTick());
-            state.lastDecidedEpoch = Math.max(state.lastDecidedEpoch, a.effectiveEpoch() - policy.leadEpochs());
+            state.lastDecidedEpoch = Math.max(state.lastDecidedEpoch, a.effectiveEpoch() - state.policy.leadEpochs());
         } else {
             state.peer.put(a.effectiveEpoch(), a.rateCellsPerTick());
         }
@@ -294,15 +313,15 @@ public final class LinkRateController implements RateSource {
      * from {@code current - HISTORY_EPOCHS} on.
      */
     public synchronized int rateAt(RateScope scope, long epoch) {
-        if (scope.linkClass() == LinkClass.CLIENT) {
-            return policy.clientMultiple();
-        }
         ScopeState state = scopes.get(scope);
+        if (scope.linkClass() == LinkClass.CLIENT) {
+            return (state == null ? policy : state.policy).clientMultiple();
+        }
         if (state == null) {
             throw new IllegalArgumentException("unknown scope " + scope);
         }
         Map.Entry<Long, Integer> e = state.effective.floorEntry(epoch);
-        return e == null ? policy.initialRate() : e.getValue();
+        return e == null ? state.policy.initialRate() : e.getValue();
     }
 
     /** The rate in force now. */
@@ -343,6 +362,7 @@ public final class LinkRateController implements RateSource {
     }
 
     private static final class ScopeState {
+        final RatePolicy policy;
         /** Own announcements (single zone) or proposals (zone pair), by effective epoch. */
         final TreeMap<Long, Integer> own = new TreeMap<>();
         /** The peer directory's proposals, by effective epoch (zone pairs only). */
@@ -354,6 +374,10 @@ public final class LinkRateController implements RateSource {
         long lastDecidedEpoch = Long.MIN_VALUE;
         int lowEpochs;
         int lowWindowPeak;
+
+        ScopeState(RatePolicy policy) {
+            this.policy = policy;
+        }
 
         /** Drops history before {@code epoch}, keeping the rate in force at {@code epoch}. */
         void forgetBefore(long epoch) {

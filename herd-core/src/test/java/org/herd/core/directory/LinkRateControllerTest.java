@@ -102,6 +102,29 @@ class LinkRateControllerTest {
     }
 
     @Test
+    void eachScopeCanHaveItsOwnPolicy() {
+        RatePolicy wide = new RatePolicy(1, 16, 8, 64, 16, 8, 0.8, 0.4, 3, 2, GRACE_MS);
+        LinkRateController c = controller("alpha", INTRA);
+        c.addScope(PAIR, wide);
+        assertEquals(List.of(INTRA, PAIR), c.scopes());
+        assertEquals(16, c.rateAt(PAIR, 0));
+        for (long e = 1; e <= 12; e++) {
+            moveTo(e, 0);
+            int capacity = c.rateAt(PAIR, e - 1);
+            c.report(report(PAIR, e - 1, 1, capacity, capacity));
+            for (RateAnnouncement a : step(c, INTRA, e, Integer.MAX_VALUE)) {
+                // The pair's decisions use its own lead of 2 epochs; peer agrees with everything.
+                assertEquals(a.scope().equals(PAIR) ? e + 2 : e + 1, a.effectiveEpoch());
+                if (a.scope().equals(PAIR)) {
+                    c.acceptPeerProposal(proposal(PAIR, a.effectiveEpoch(), a.rateCellsPerTick(), "beta"));
+                }
+            }
+        }
+        assertEquals(32, c.rateAt(INTRA, 13));
+        assertEquals(64, c.rateAt(PAIR, 14));
+    }
+
+    @Test
     void loweringNeedsConsecutiveLowEpochsAndStopsAtMinRate() {
         LinkRateController c = controller("alpha", INTRA);
         // peak 3 < 0.4 * 8: two low epochs, then a medium one resets the count.
