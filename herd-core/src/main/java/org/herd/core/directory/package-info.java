@@ -1,0 +1,22 @@
+/**
+ * Role layer, {@code directory}: the per-zone directory of the Herd paper.
+ *
+ * <ul>
+ *   <li>§3.3 (Rendezvous): the directory stores, for every client attached to its zone, the
+ *       client's identity key and its rendezvous mix, and answers lookups —
+ *       {@link org.herd.core.directory.DirectoryStore}.</li>
+ *   <li>§3.5 (Join protocol): the directory publishes its zone's signed mix descriptors and
+ *       issues client certificates; both are kept as opaque signed blobs in the store.</li>
+ *   <li>§3.1, §3.4.2, §3.4.3 (link rates): mixes report link utilisation to their zone's
+ *       directory, which decides the rate of each link class at epochs announced in advance,
+ *       unilaterally for its own zone and jointly with the peer directory for inter-zone links —
+ *       {@link org.herd.core.directory.LinkRateController},
+ *       {@link org.herd.core.directory.EpochSchedule}; calls beyond the current capacity are
+ *       refused, never queued — {@link org.herd.core.directory.CapacityGate}.</li>
+ * </ul>
+ *
+ * <p>Layering: above {@code time} and {@code crypto} (identity keys only); nothing below depends
+ * on this package. The rate logic does no I/O and reads time only through an injected
+ * {@link org.herd.core.time.Clock}; only {@code DirectoryStore} touches JDBC.
+ */
+package org.herd.core.directory;
