@@ -343,6 +343,7 @@ public final class LinkEndpoint implements AutoCloseable {
             @Override
             public void send(byte[] buf, int off, int len) {
                 sent[0] = true;
+                counters.helloVerifyRequestsSent.increment(); // before the send, so a peer that sees the reply sees the count
                 ByteBuf out = channel.alloc().directBuffer(len, len);
                 out.writeBytes(buf, off, len);
                 channel.writeAndFlush(new DatagramPacket(out, sender), channel.voidPromise());
@@ -357,9 +358,6 @@ public final class LinkEndpoint implements AutoCloseable {
             request = null;
         }
         lastVerifyReplied = sent[0];
-        if (sent[0]) {
-            counters.helloVerifyRequestsSent.increment();
-        }
         return request;
     }
 
