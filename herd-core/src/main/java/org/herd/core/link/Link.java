@@ -46,6 +46,8 @@ public final class Link {
     private volatile int cipherSuite = -1;
     private DTLSTransport dtls;
     private CellHandler cellHandler;
+    /** Event loop only: when the last authenticated record arrived (or the link came up). */
+    private long lastAuthenticNanos;
 
     Link(LinkEndpoint endpoint, InetSocketAddress remote, boolean initiator, IdentityPublicKey expectedPeer,
             CellHandler cellHandler) {
@@ -174,6 +176,11 @@ public final class Link {
         }
     }
 
+    /** Event loop: nanoseconds since the last authenticated record (or since the link came up). */
+    long silenceNanos() {
+        return endpoint.config().clock().nanoTime() - lastAuthenticNanos;
+    }
+
     LinkTransport transport() {
         return transport;
     }
@@ -198,6 +205,7 @@ public final class Link {
         this.peerIdentity = outcome.peerIdentity;
         this.cipherSuite = outcome.cipherSuite;
         this.state = LinkState.UP;
+        this.lastAuthenticNanos = endpoint.config().clock().nanoTime();
         java.util.List<byte[]> late = transport.enterDataMode();
         endpoint.linkUp(this);
         upFuture.complete(this);
@@ -306,6 +314,7 @@ public final class Link {
         if (seq >= 0) {
             replayMirror.accepted(epoch, seq);
         }
+        lastAuthenticNanos = endpoint.config().clock().nanoTime();
         if (n != Cell.SIZE) {
             counters.wrongSizePlaintexts.increment();
             endpoint.counters().wrongSizePlaintexts.increment();

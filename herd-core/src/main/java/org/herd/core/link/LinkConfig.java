@@ -11,7 +11,7 @@ import org.herd.core.time.SystemClock;
  * <p>Defaults: handshake timeout 10 s, first retransmission after 1 s (Bouncy Castle then
  * doubles it, RFC 6347 §4.2.4.1), 2 handshake threads, 64 concurrent handshakes, 1200-byte
  * handshake datagrams (fits IPv6's 1280 minimum MTU with headers), epoll when available,
- * AES-128-GCM only.
+ * AES-128-GCM only, a restarted peer may replace its old link after 2 s of silence.
  */
 public final class LinkConfig {
 
@@ -23,6 +23,7 @@ public final class LinkConfig {
     private final int socketBufferBytes;
     private final boolean preferEpoll;
     private final boolean allowChaCha20;
+    private final int restartSilenceMillis;
     private final Clock clock;
     private final SecureRandom random;
 
@@ -35,6 +36,7 @@ public final class LinkConfig {
         this.socketBufferBytes = b.socketBufferBytes;
         this.preferEpoll = b.preferEpoll;
         this.allowChaCha20 = b.allowChaCha20;
+        this.restartSilenceMillis = b.restartSilenceMillis;
         this.clock = b.clock;
         this.random = b.random;
     }
@@ -89,7 +91,16 @@ public final class LinkConfig {
         return allowChaCha20;
     }
 
-    /** Clock for handshake deadlines. */
+    /**
+     * A cookie-verified ClientHello from the address of an established inbound link replaces that
+     * link (the peer restarted) only if no authenticated record arrived on it for this long. A live
+     * peer sends at a constant rate, so a replayed old ClientHello cannot tear down a working link.
+     */
+    public int restartSilenceMillis() {
+        return restartSilenceMillis;
+    }
+
+    /** Clock for handshake deadlines and link silence. */
     public Clock clock() {
         return clock;
     }
@@ -109,6 +120,7 @@ public final class LinkConfig {
         private int socketBufferBytes = 0;
         private boolean preferEpoll = true;
         private boolean allowChaCha20 = false;
+        private int restartSilenceMillis = 2_000;
         private Clock clock = SystemClock.INSTANCE;
         private SecureRandom random;
 
@@ -163,6 +175,12 @@ public final class LinkConfig {
             return this;
         }
 
+        /** See {@link LinkConfig#restartSilenceMillis()}. */
+        public Builder restartSilenceMillis(int v) {
+            this.restartSilenceMillis = v;
+            return this;
+        }
+
         /** See {@link LinkConfig#clock()}. */
         public Builder clock(Clock v) {
             this.clock = Objects.requireNonNull(v);
@@ -184,6 +202,7 @@ public final class LinkConfig {
             require(maxHandshakes >= 1, "maxHandshakes must be >= 1");
             // Large enough for one fragment of a certificate flight, small enough for a minimum IPv6 MTU.
             require(handshakeDatagramSize >= 256 && handshakeDatagramSize <= 1452, "handshakeDatagramSize must be in [256, 1452]");
+            require(restartSilenceMillis >= 0, "restartSilenceMillis must be >= 0");
             require(socketBufferBytes >= 0, "socketBufferBytes must be >= 0");
             if (random == null) {
                 random = new SecureRandom();

@@ -316,8 +316,11 @@ public final class LinkEndpoint implements AutoCloseable {
 
     /**
      * An epoch-0 handshake record on an established link: if it is a ClientHello carrying a valid
-     * cookie, the peer restarted and lost its state, so the old link is replaced by a new inbound
-     * handshake. Otherwise (e.g. a retransmitted handshake record) BC handles it. Returns true if consumed.
+     * cookie and the link has been silent for {@link LinkConfig#restartSilenceMillis()}, the peer
+     * restarted and lost its state, so the old link is replaced by a new inbound handshake; with a
+     * valid cookie on a link that is still talking, the ClientHello is dropped (a replay of an old
+     * ClientHello must not kill a working link). Anything else (e.g. a retransmitted handshake
+     * record) goes on to BC. Returns true if consumed.
      */
     boolean tryReplaceByNewHandshake(Link old, byte[] d, int length) {
         if (acceptPolicy == null || old.isInitiator()) {
@@ -326,6 +329,9 @@ public final class LinkEndpoint implements AutoCloseable {
         DTLSRequest request = verify(old.remoteAddress(), d, length);
         if (request == null) {
             return false;
+        }
+        if (old.silenceNanos() < TimeUnit.MILLISECONDS.toNanos(config.restartSilenceMillis())) {
+            return true;
         }
         old.closeOnLoop(LinkFailureReason.REPLACED_BY_NEW_HANDSHAKE);
         acceptVerified(old.remoteAddress(), request);
