@@ -43,4 +43,12 @@ final class DtlsSuites {
         }
         outcome.cipherSuite = suite;
     }
+
+    /**
+     * Bytes an AEAD record body has beyond its plaintext: AES-GCM 8 explicit nonce + 16 tag
+     * (RFC 5288 §3), ChaCha20-Poly1305 16 tag with an implicit nonce (RFC 7905 §2).
+     */
+    static int aeadExpansion(int suite) {
+        return suite == CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 ? 16 : 8 + 16;
+    }
 }

@@ -46,6 +46,8 @@ public final class Link {
     private volatile int cipherSuite = -1;
     private DTLSTransport dtls;
     private CellHandler cellHandler;
+    /** Event loop only: the AEAD expansion of the negotiated suite, the shortest protected record body. */
+    private int minRecordLength;
     /** Event loop only: when the last authenticated record arrived (or the link came up). */
     private long lastAuthenticNanos;
 
@@ -204,6 +206,7 @@ public final class Link {
         this.dtls = established;
         this.peerIdentity = outcome.peerIdentity;
         this.cipherSuite = outcome.cipherSuite;
+        this.minRecordLength = DtlsSuites.aeadExpansion(cipherSuite);
         this.state = LinkState.UP;
         this.lastAuthenticNanos = endpoint.config().clock().nanoTime();
         java.util.List<byte[]> late = transport.enterDataMode();
@@ -276,7 +279,22 @@ public final class Link {
         for (int i = 5; i < 11; i++) {
             seq = (seq << 8) | (d[i] & 0xFF);
         }
-        if (type == 22 && epoch == 0 && endpoint.tryReplaceByNewHandshake(this, d, length)) {
+        if (epoch == 0) {
+            // Epoch-0 records are unauthenticated. After the handshake the only one we act on is a
+            // cookie-verified ClientHello (peer restart). BC would also feed epoch-0 handshake
+            // records to its retransmission handler for minutes, where malformed ones fail the
+            // whole link; the peer's retransmitted epoch-1 Finished triggers the same resend, so
+            // nothing is lost by dropping them here.
+            if (type == 22) {
+                endpoint.tryReplaceByNewHandshake(this, d, length);
+            }
+            counters.controlRecords.increment();
+            return;
+        }
+        if (recordLength < minRecordLength) {
+            // BC answers a ciphertext shorter than nonce + tag with a fatal decode_error that
+            // closes the link: an unauthenticated 13-byte datagram must not do that.
+            malformed();
             return;
         }
         transport.setPending(d, length);
@@ -299,7 +317,8 @@ public final class Link {
 
     private void deliver(int n, int type, int epoch, long seq) {
         if (type != APPLICATION_DATA) {
-            return; // handshake retransmission, CCS or warning alert: BC handled it
+            counters.controlRecords.increment(); // handshake retransmission, CCS or alert: BC handled or dropped it
+            return;
         }
         if (n < 0) {
             if (replayMirror.isReplay(epoch, seq)) {

@@ -17,6 +17,7 @@ public final class LinkCounters {
     final Counter replaysDropped = new Counter();
     final Counter wrongSizePlaintexts = new Counter();
     final Counter handlerErrors = new Counter();
+    final Counter controlRecords = new Counter();
 
     LinkCounters() {
     }
@@ -74,6 +75,17 @@ public final class LinkCounters {
         return wrongSizePlaintexts.get();
     }
 
+    /**
+     * Well-formed records of other content types (handshake, change_cipher_spec, alert) received
+     * once the link is up: retransmissions of the peer's last handshake flight, alerts, or forgeries
+     * of those, which DTLS handles or drops. With the other counters this accounts for every
+     * datagram received while up: cellsIn + malformedDropped + authenticationFailures +
+     * replaysDropped + wrongSizePlaintexts + controlRecords.
+     */
+    public long controlRecords() {
+        return controlRecords.get();
+    }
+
     /** Exceptions thrown by the {@link CellHandler} (caught and counted; the link stays up). */
     public long handlerErrors() {
         return handlerErrors.get();
@@ -84,6 +96,6 @@ public final class LinkCounters {
         return "LinkCounters[in=" + datagramsIn() + "/" + bytesIn() + "B out=" + datagramsOut() + "/" + bytesOut()
                 + "B cellsIn=" + cellsIn() + " cellsOut=" + cellsOut() + " malformed=" + malformedDropped()
                 + " authFail=" + authenticationFailures() + " replays=" + replaysDropped()
-                + " wrongSize=" + wrongSizePlaintexts() + "]";
+                + " wrongSize=" + wrongSizePlaintexts() + " control=" + controlRecords() + "]";
     }
 }

@@ -315,12 +315,12 @@ public final class LinkEndpoint implements AutoCloseable {
     }
 
     /**
-     * An epoch-0 handshake record on an established link: if it is a ClientHello carrying a valid
-     * cookie and the link has been silent for {@link LinkConfig#restartSilenceMillis()}, the peer
-     * restarted and lost its state, so the old link is replaced by a new inbound handshake; with a
-     * valid cookie on a link that is still talking, the ClientHello is dropped (a replay of an old
-     * ClientHello must not kill a working link). Anything else (e.g. a retransmitted handshake
-     * record) goes on to BC. Returns true if consumed.
+     * An epoch-0 handshake record on an established inbound link: if it is a ClientHello with a
+     * valid cookie and the link has been silent for {@link LinkConfig#restartSilenceMillis()}, the
+     * peer restarted and lost its state, so the old link is replaced by a new inbound handshake.
+     * A cookieless ClientHello gets its HelloVerifyRequest; with a valid cookie on a link that is
+     * still talking, nothing happens (a replayed old ClientHello must not kill a working link).
+     * Returns true if the link was replaced.
      */
     boolean tryReplaceByNewHandshake(Link old, byte[] d, int length) {
         if (acceptPolicy == null || old.isInitiator()) {
@@ -331,7 +331,7 @@ public final class LinkEndpoint implements AutoCloseable {
             return false;
         }
         if (old.silenceNanos() < TimeUnit.MILLISECONDS.toNanos(config.restartSilenceMillis())) {
-            return true;
+            return false;
         }
         old.closeOnLoop(LinkFailureReason.REPLACED_BY_NEW_HANDSHAKE);
         acceptVerified(old.remoteAddress(), request);

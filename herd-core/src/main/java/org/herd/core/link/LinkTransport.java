@@ -35,9 +35,9 @@ final class LinkTransport implements DatagramTransport {
     /** DTLS record header: type 1, version 2, epoch 2, sequence number 6, length 2 (RFC 6347 §4.1). */
     static final int RECORD_HEADER_SIZE = 13;
     /**
-     * Largest datagram accepted once the link is up: one cell record is 293 bytes; handshake
-     * retransmissions of the peer's last flight (small Ed25519 certificate) must still fit. BC
-     * allocates a receive buffer of this size for every record, so it is kept small (DESIGN §9).
+     * Largest datagram accepted once the link is up: one cell record is 293 bytes; the slack lets
+     * an authenticated record of the wrong size be decrypted and counted as such. BC allocates a
+     * receive buffer of this size for every record, so it is kept small (DESIGN §9).
      */
     static final int DATA_RECEIVE_LIMIT = 512;
 

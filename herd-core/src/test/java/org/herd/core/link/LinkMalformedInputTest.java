@@ -98,7 +98,11 @@ class LinkMalformedInputTest {
         relay.inject(random);
         relay.inject(Arrays.copyOf(captured, 100)); // truncated record: length field disagrees
         relay.inject(new byte[5]); // shorter than a header
-        assertCount("malformed", 3, c::malformedDropped);
+        // Headers that promise less ciphertext than nonce + tag: BC would fail the link with a
+        // fatal decode_error, so these must be stopped before BC sees them.
+        relay.inject(Arrays.copyOf(withLength(captured, 0), 13));
+        relay.inject(Arrays.copyOf(withLength(captured, 20), 13 + 20));
+        assertCount("malformed", 5, c::malformedDropped);
 
         // A valid-looking header (type 23, DTLS 1.2, epoch 1, fresh sequence number) over random bytes.
         byte[] forged = captured.clone();
@@ -124,7 +128,7 @@ class LinkMalformedInputTest {
         assertEquals(0, c.replaysDropped());
         assertEquals(LinkState.UP, in.state());
         exchangeCells(5);
-        assertEquals(3, server.endpoint.counters().malformedDropped());
+        assertEquals(5, server.endpoint.counters().malformedDropped());
         assertEquals(3, server.endpoint.counters().authenticationFailures());
     }
 
@@ -173,6 +177,13 @@ class LinkMalformedInputTest {
         assertEquals(2, server.endpoint.counters().unknownSenderDropped());
         assertEquals(0, in.counters().authenticationFailures() + in.counters().malformedDropped());
         exchangeCells(3);
+    }
+
+    private static byte[] withLength(byte[] record, int length) {
+        byte[] r = record.clone();
+        r[11] = (byte) (length >>> 8);
+        r[12] = (byte) length;
+        return r;
     }
 
     private static void setSequence(byte[] record, long seq) {
