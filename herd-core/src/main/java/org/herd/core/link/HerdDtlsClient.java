@@ -39,7 +39,7 @@ class HerdDtlsClient extends DefaultTlsClient {
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return DtlsSuites.suites(config);
+        return DtlsSuites.suites();
     }
 
     @Override

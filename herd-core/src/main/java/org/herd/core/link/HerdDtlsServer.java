@@ -42,7 +42,7 @@ class HerdDtlsServer extends DefaultTlsServer {
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return DtlsSuites.suites(config);
+        return DtlsSuites.suites();
     }
 
     @Override

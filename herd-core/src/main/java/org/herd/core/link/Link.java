@@ -21,6 +21,12 @@ import org.herd.core.wire.Cell;
  * are no locks and no per-cell hand-off between threads. Accessors of identity, address, state and
  * counters are safe from any thread.
  *
+ * <p><b>Wire format and overhead.</b> A cell travels as one DTLS 1.2 record in one UDP datagram:
+ * 13-byte record header (RFC 6347 §4.1) + 8-byte explicit nonce (RFC 5288 §3) + 256-byte cell +
+ * 16-byte GCM tag = 293 bytes of UDP payload (checked by the tests). With UDP/IPv4 headers that is 321 bytes per 20 ms tick,
+ * 128.4 kbit/s per direction per unit rate, 2.0x the 64 kbit/s of G.711 (160 bytes per 20 ms);
+ * over IPv6, 341 bytes, 136.4 kbit/s, 2.1x.
+ *
  * <p><b>Drops.</b> Malformed datagrams, records failing authentication, replays and wrong-size
  * plaintexts are dropped and counted in {@link #counters()}; none of them brings the link down.
  * Only a fatal alert from the peer, close_notify, a local close or a socket error do.
@@ -148,7 +154,7 @@ public final class Link {
     public void close() {
         if (endpoint.eventLoop().inEventLoop()) {
             closeOnLoop(LinkFailureReason.CLOSED_LOCALLY);
-        } else {
+        } else if (!endpoint.eventLoop().isShuttingDown()) {
             endpoint.eventLoop().execute(() -> closeOnLoop(LinkFailureReason.CLOSED_LOCALLY));
         }
     }

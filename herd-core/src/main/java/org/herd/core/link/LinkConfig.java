@@ -11,7 +11,7 @@ import org.herd.core.time.SystemClock;
  * <p>Defaults: handshake timeout 10 s, first retransmission after 1 s (Bouncy Castle then
  * doubles it, RFC 6347 §4.2.4.1), 2 handshake threads, 64 concurrent handshakes, 1200-byte
  * handshake datagrams (fits IPv6's 1280 minimum MTU with headers), epoll when available,
- * AES-128-GCM only, a restarted peer may replace its old link after 2 s of silence.
+ * a restarted peer may replace its old link after 2 s of silence.
  */
 public final class LinkConfig {
 
@@ -22,7 +22,6 @@ public final class LinkConfig {
     private final int handshakeDatagramSize;
     private final int socketBufferBytes;
     private final boolean preferEpoll;
-    private final boolean allowChaCha20;
     private final int restartSilenceMillis;
     private final Clock clock;
     private final SecureRandom random;
@@ -35,7 +34,6 @@ public final class LinkConfig {
         this.handshakeDatagramSize = b.handshakeDatagramSize;
         this.socketBufferBytes = b.socketBufferBytes;
         this.preferEpoll = b.preferEpoll;
-        this.allowChaCha20 = b.allowChaCha20;
         this.restartSilenceMillis = b.restartSilenceMillis;
         this.clock = b.clock;
         this.random = b.random;
@@ -86,11 +84,6 @@ public final class LinkConfig {
         return preferEpoll;
     }
 
-    /** Also offer/accept ECDHE_ECDSA_WITH_CHACHA20_POLY1305 (after AES-128-GCM). */
-    public boolean allowChaCha20() {
-        return allowChaCha20;
-    }
-
     /**
      * A cookie-verified ClientHello from the address of an established inbound link replaces that
      * link (the peer restarted) only if no authenticated record arrived on it for this long. A live
@@ -119,7 +112,6 @@ public final class LinkConfig {
         private int handshakeDatagramSize = 1200;
         private int socketBufferBytes = 0;
         private boolean preferEpoll = true;
-        private boolean allowChaCha20 = false;
         private int restartSilenceMillis = 2_000;
         private Clock clock = SystemClock.INSTANCE;
         private SecureRandom random;
@@ -166,12 +158,6 @@ public final class LinkConfig {
         /** See {@link LinkConfig#preferEpoll()}. */
         public Builder preferEpoll(boolean v) {
             this.preferEpoll = v;
-            return this;
-        }
-
-        /** See {@link LinkConfig#allowChaCha20()}. */
-        public Builder allowChaCha20(boolean v) {
-            this.allowChaCha20 = v;
             return this;
         }
 

@@ -197,6 +197,10 @@ public final class LinkEndpoint implements AutoCloseable {
         Objects.requireNonNull(peer);
         Objects.requireNonNull(expected);
         CompletableFuture<Link> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new LinkException(LinkFailureReason.ENDPOINT_CLOSED, "endpoint closed", null));
+            return result;
+        }
         eventLoop.execute(() -> {
             InetSocketAddress key = normalize(peer);
             if (closed) {
@@ -245,14 +249,23 @@ public final class LinkEndpoint implements AutoCloseable {
                 t = new DTLSServerProtocol().accept(
                         new HerdDtlsServer(crypto, dtlsIdentity, acceptPolicy, config, outcome), link.transport(), request);
             }
-            eventLoop.execute(() -> link.handshakeDone(t));
+            if (!onLoop(() -> link.handshakeDone(t), link, null)) {
+                t.close();
+            }
         } catch (Throwable e) {
             LinkFailureReason reason = classify(outcome, e);
-            if (!eventLoop.isShuttingDown()) {
-                eventLoop.execute(() -> link.handshakeFailed(reason, e));
-            } else {
-                link.upFuture.completeExceptionally(new LinkException(LinkFailureReason.ENDPOINT_CLOSED, "endpoint closed", e));
-            }
+            onLoop(() -> link.handshakeFailed(reason, e), link, e);
+        }
+    }
+
+    /** Hands {@code task} to the event loop; if the endpoint is shutting down, fails the link's future instead. */
+    private boolean onLoop(Runnable task, Link link, Throwable cause) {
+        try {
+            eventLoop.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            link.upFuture.completeExceptionally(new LinkException(LinkFailureReason.ENDPOINT_CLOSED, "endpoint closed", cause));
+            return false;
         }
     }
 
@@ -451,15 +464,21 @@ public final class LinkEndpoint implements AutoCloseable {
         }
         closed = true;
         if (channel != null) {
-            try {
-                eventLoop.submit(() -> {
-                    for (Link link : new java.util.ArrayList<>(links.values())) {
-                        link.closeOnLoop(LinkFailureReason.ENDPOINT_CLOSED);
-                    }
-                }).await(2, TimeUnit.SECONDS);
-                channel.close().await(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            Runnable closeLinks = () -> {
+                for (Link link : new java.util.ArrayList<>(links.values())) {
+                    link.closeOnLoop(LinkFailureReason.ENDPOINT_CLOSED);
+                }
+            };
+            if (eventLoop.inEventLoop()) {
+                closeLinks.run(); // e.g. from a listener: the close_notify writes are queued before the close
+                channel.close();
+            } else {
+                try {
+                    eventLoop.submit(closeLinks).await(2, TimeUnit.SECONDS);
+                    channel.close().await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         handshakes.shutdownNow();
