@@ -286,18 +286,15 @@ public final class Link {
             seq = (seq << 8) | (d[i] & 0xFF);
         }
         if (epoch == 0) {
-            // Epoch-0 records are unauthenticated. After the handshake the only one we act on is a
-            // cookie-verified ClientHello (peer restart). BC would also feed epoch-0 handshake
-            // records to its retransmission handler for minutes, where malformed ones fail the
-            // whole link; the peer's retransmitted epoch-1 Finished triggers the same resend, so
-            // nothing is lost by dropping them here.
-            if (type == 22) {
-                endpoint.tryReplaceByNewHandshake(this, d, length);
+            // Epoch-0 records are unauthenticated. After the handshake, only handshake records
+            // matter: a cookie-verified ClientHello (peer restart), or on the server a
+            // retransmission of the client's last flight, which BC's retransmit handler needs
+            // complete (epoch-0 messages included) before it resends our lost final flight.
+            if (type != 22 || endpoint.tryReplaceByNewHandshake(this, d, length)) {
+                counters.controlRecords.increment();
+                return;
             }
-            counters.controlRecords.increment();
-            return;
-        }
-        if (recordLength < minRecordLength) {
+        } else if (recordLength < minRecordLength) {
             // BC answers a ciphertext shorter than nonce + tag with a fatal decode_error that
             // closes the link: an unauthenticated 13-byte datagram must not do that.
             malformed();
