@@ -27,6 +27,11 @@ import org.herd.core.wire.Cell;
  * 128.4 kbit/s per direction per unit rate, 2.0x the 64 kbit/s of G.711 (160 bytes per 20 ms);
  * over IPv6, 341 bytes, 136.4 kbit/s, 2.1x.
  *
+ * <p><b>Allocation.</b> Our code allocates one Netty {@code DatagramPacket} per datagram each way
+ * (buffers are pooled). Bouncy Castle 1.84's record layer allocates about 1.5 KB per record sent
+ * and 1.8 KB per record received (measured by {@code LinkCostBenchmarkTest}); a zero-allocation
+ * path would need our own record protection on keys exported from the handshake (DESIGN §9).
+ *
  * <p><b>Drops.</b> Malformed datagrams, records failing authentication, replays and wrong-size
  * plaintexts are dropped and counted in {@link #counters()}; none of them brings the link down.
  * Only a fatal alert from the peer, close_notify, a local close or a socket error do.
