@@ -1,0 +1,104 @@
+package org.herd.core.link;
+
+/**
+ * Statistics of a whole {@link LinkEndpoint} (one UDP socket). Per-record drops are also counted
+ * here (summed over all links, including links already closed). Readable from any thread.
+ */
+public final class EndpointCounters {
+
+    final Counter datagramsIn = new Counter();
+    final Counter bytesIn = new Counter();
+    final Counter datagramsOut = new Counter();
+    final Counter bytesOut = new Counter();
+    final Counter unknownSenderDropped = new Counter();
+    final Counter malformedDropped = new Counter();
+    final Counter authenticationFailures = new Counter();
+    final Counter replaysDropped = new Counter();
+    final Counter wrongSizePlaintexts = new Counter();
+    final Counter helloVerifyRequestsSent = new Counter();
+    final Counter handshakesStarted = new Counter();
+    final Counter handshakeFailures = new Counter();
+    final Counter linksUp = new Counter();
+
+    EndpointCounters() {
+    }
+
+    /** Datagrams received on the socket. */
+    public long datagramsIn() {
+        return datagramsIn.get();
+    }
+
+    /** Bytes (UDP payload) received on the socket. */
+    public long bytesIn() {
+        return bytesIn.get();
+    }
+
+    /** Datagrams written to the socket. */
+    public long datagramsOut() {
+        return datagramsOut.get();
+    }
+
+    /** Bytes (UDP payload) written to the socket. */
+    public long bytesOut() {
+        return bytesOut.get();
+    }
+
+    /**
+     * Datagrams from an address with no link that were not a ClientHello (or arrived while the
+     * endpoint takes no inbound links): garbage from strangers.
+     */
+    public long unknownSenderDropped() {
+        return unknownSenderDropped.get();
+    }
+
+    /** Malformed datagrams dropped on links (sum of {@link LinkCounters#malformedDropped()}). */
+    public long malformedDropped() {
+        return malformedDropped.get();
+    }
+
+    /** Sum of {@link LinkCounters#authenticationFailures()}. */
+    public long authenticationFailures() {
+        return authenticationFailures.get();
+    }
+
+    /** Sum of {@link LinkCounters#replaysDropped()}. */
+    public long replaysDropped() {
+        return replaysDropped.get();
+    }
+
+    /** Sum of {@link LinkCounters#wrongSizePlaintexts()}. */
+    public long wrongSizePlaintexts() {
+        return wrongSizePlaintexts.get();
+    }
+
+    /**
+     * ClientHellos without a valid cookie answered with a HelloVerifyRequest (RFC 6347 §4.2.1):
+     * the verifier's rejections; no state is kept for them.
+     */
+    public long helloVerifyRequestsSent() {
+        return helloVerifyRequestsSent.get();
+    }
+
+    /** Handshakes started (outbound connects plus cookie-verified inbound ClientHellos). */
+    public long handshakesStarted() {
+        return handshakesStarted.get();
+    }
+
+    /** Handshakes that failed, whatever the reason. */
+    public long handshakeFailures() {
+        return handshakeFailures.get();
+    }
+
+    /** Links that came up. */
+    public long linksUp() {
+        return linksUp.get();
+    }
+
+    @Override
+    public String toString() {
+        return "EndpointCounters[in=" + datagramsIn() + " out=" + datagramsOut() + " unknownSender=" + unknownSenderDropped()
+                + " malformed=" + malformedDropped() + " authFail=" + authenticationFailures() + " replays=" + replaysDropped()
+                + " wrongSize=" + wrongSizePlaintexts() + " hvr=" + helloVerifyRequestsSent() + " hsStarted=" + handshakesStarted()
+                + " hsFailed=" + handshakeFailures() + " up=" + linksUp() + "]";
+    }
+}
