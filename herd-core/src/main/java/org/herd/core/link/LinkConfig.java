@@ -17,7 +17,6 @@ public final class LinkConfig {
 
     private final int handshakeTimeoutMillis;
     private final int handshakeResendMillis;
-    private final int handshakeThreads;
     private final int maxHandshakes;
     private final int handshakeDatagramSize;
     private final int socketBufferBytes;
@@ -29,7 +28,6 @@ public final class LinkConfig {
     private LinkConfig(Builder b) {
         this.handshakeTimeoutMillis = b.handshakeTimeoutMillis;
         this.handshakeResendMillis = b.handshakeResendMillis;
-        this.handshakeThreads = b.handshakeThreads;
         this.maxHandshakes = b.maxHandshakes;
         this.handshakeDatagramSize = b.handshakeDatagramSize;
         this.socketBufferBytes = b.socketBufferBytes;
@@ -57,11 +55,6 @@ public final class LinkConfig {
     /** First retransmission timer of a handshake flight, in milliseconds. */
     public int handshakeResendMillis() {
         return handshakeResendMillis;
-    }
-
-    /** Threads running blocking handshakes. */
-    public int handshakeThreads() {
-        return handshakeThreads;
     }
 
     /** Maximum handshakes in progress at once (inbound and outbound). */
@@ -107,7 +100,6 @@ public final class LinkConfig {
     public static final class Builder {
         private int handshakeTimeoutMillis = 10_000;
         private int handshakeResendMillis = 1_000;
-        private int handshakeThreads = 2;
         private int maxHandshakes = 64;
         private int handshakeDatagramSize = 1200;
         private int socketBufferBytes = 0;
@@ -128,12 +120,6 @@ public final class LinkConfig {
         /** See {@link LinkConfig#handshakeResendMillis()}. */
         public Builder handshakeResendMillis(int v) {
             this.handshakeResendMillis = v;
-            return this;
-        }
-
-        /** See {@link LinkConfig#handshakeThreads()}. */
-        public Builder handshakeThreads(int v) {
-            this.handshakeThreads = v;
             return this;
         }
 
@@ -184,7 +170,6 @@ public final class LinkConfig {
             require(handshakeTimeoutMillis >= 100, "handshakeTimeoutMillis must be >= 100");
             require(handshakeResendMillis >= 10 && handshakeResendMillis <= handshakeTimeoutMillis,
                     "handshakeResendMillis must be in [10, handshakeTimeoutMillis]");
-            require(handshakeThreads >= 1, "handshakeThreads must be >= 1");
             require(maxHandshakes >= 1, "maxHandshakes must be >= 1");
             // Large enough for one fragment of a certificate flight, small enough for a minimum IPv6 MTU.
             require(handshakeDatagramSize >= 256 && handshakeDatagramSize <= 1452, "handshakeDatagramSize must be in [256, 1452]");

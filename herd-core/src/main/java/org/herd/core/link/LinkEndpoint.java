@@ -6,17 +6,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.bouncycastle.tls.AlertDescription;
@@ -79,7 +72,8 @@ public final class LinkEndpoint implements AutoCloseable {
     private final JcaTlsCrypto crypto;
     private final DtlsIdentity dtlsIdentity;
     private final DTLSVerifier verifier;
-    private final MultiThreadIoEventLoopGroup group;
+    private final LinkReactor reactor;
+    private final boolean ownsReactor;
     private final EventLoop eventLoop;
     private final ExecutorService handshakes;
     private final boolean epoll;
@@ -94,7 +88,7 @@ public final class LinkEndpoint implements AutoCloseable {
     private boolean lastVerifyReplied;
 
     private LinkEndpoint(LinkConfig config, IdentityKeyPair identity, Predicate<IdentityPublicKey> acceptPolicy,
-            LinkListener listener, CellHandler cellHandler) throws IOException {
+            LinkListener listener, CellHandler cellHandler, LinkReactor shared) throws IOException {
         this.config = config;
         this.identity = identity.publicKey();
         this.acceptPolicy = acceptPolicy;
@@ -104,11 +98,11 @@ public final class LinkEndpoint implements AutoCloseable {
         this.crypto = new JcaTlsCryptoProvider().create(config.random());
         this.dtlsIdentity = new DtlsIdentity(crypto, identity, config.clock());
         this.verifier = new DTLSVerifier(crypto);
-        this.epoll = config.preferEpoll() && Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herd-link", true), io);
-        this.eventLoop = group.next();
-        this.handshakes = Executors.newFixedThreadPool(config.handshakeThreads(), new DefaultThreadFactory("herd-link-hs", true));
+        this.ownsReactor = shared == null;
+        this.reactor = ownsReactor ? LinkReactor.create(1, config.preferEpoll()) : shared;
+        this.epoll = reactor.epoll();
+        this.eventLoop = reactor.nextEventLoop();
+        this.handshakes = reactor.handshakes();
     }
 
     /**
@@ -122,11 +116,22 @@ public final class LinkEndpoint implements AutoCloseable {
      */
     public static LinkEndpoint bind(LinkConfig config, IdentityKeyPair identity, InetSocketAddress local,
             Predicate<IdentityPublicKey> acceptPolicy, LinkListener listener, CellHandler cellHandler) throws LinkException {
+        return bind(config, identity, local, acceptPolicy, listener, cellHandler, null);
+    }
+
+    /**
+     * As {@link #bind(LinkConfig, IdentityKeyPair, InetSocketAddress, Predicate, LinkListener, CellHandler)},
+     * on one of the event loops of a shared {@code reactor} (null: a private single-loop reactor,
+     * closed with the endpoint). A shared reactor outlives its endpoints and is closed by its owner.
+     */
+    public static LinkEndpoint bind(LinkConfig config, IdentityKeyPair identity, InetSocketAddress local,
+            Predicate<IdentityPublicKey> acceptPolicy, LinkListener listener, CellHandler cellHandler,
+            LinkReactor reactor) throws LinkException {
         Objects.requireNonNull(local);
         LinkEndpoint endpoint;
         try {
             endpoint = new LinkEndpoint(Objects.requireNonNull(config), Objects.requireNonNull(identity), acceptPolicy,
-                    Objects.requireNonNull(listener), Objects.requireNonNull(cellHandler));
+                    Objects.requireNonNull(listener), Objects.requireNonNull(cellHandler), reactor);
         } catch (IOException e) {
             throw new LinkException(LinkFailureReason.IO_ERROR, "cannot set up DTLS credentials", e);
         }
@@ -140,7 +145,7 @@ public final class LinkEndpoint implements AutoCloseable {
     }
 
     private void start(InetSocketAddress local) throws InterruptedException {
-        Bootstrap b = new Bootstrap().group(group)
+        Bootstrap b = new Bootstrap().group(eventLoop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(new Inbound());
@@ -481,8 +486,9 @@ public final class LinkEndpoint implements AutoCloseable {
                 }
             }
         }
-        handshakes.shutdownNow();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (ownsReactor) {
+            reactor.close();
+        }
     }
 
     @Override

@@ -31,8 +31,8 @@ final class LinkFixture implements AutoCloseable {
         final BlockingQueue<LinkFailureReason> failures = new LinkedBlockingQueue<>();
         final BlockingQueue<LinkFailureReason> downs = new LinkedBlockingQueue<>();
 
-        Node(IdentityKeyPair identity, LinkConfig config, InetSocketAddress bind, Predicate<IdentityPublicKey> policy)
-                throws LinkException {
+        Node(IdentityKeyPair identity, LinkConfig config, InetSocketAddress bind, Predicate<IdentityPublicKey> policy,
+                LinkReactor reactor) throws LinkException {
             this.identity = identity;
             this.endpoint = LinkEndpoint.bind(config, identity, bind, policy, new LinkListener() {
                 @Override
@@ -49,7 +49,8 @@ final class LinkFixture implements AutoCloseable {
                 public void onHandshakeFailed(InetSocketAddress remote, LinkFailureReason reason, Throwable cause) {
                     failures.add(reason);
                 }
-            }, (link, buf, off) -> cells.add(new Received(link, java.util.Arrays.copyOfRange(buf, off, off + Cell.SIZE))));
+            }, (link, buf, off) -> cells.add(new Received(link, java.util.Arrays.copyOfRange(buf, off, off + Cell.SIZE))),
+                    reactor);
         }
 
         InetSocketAddress address() {
@@ -104,7 +105,12 @@ final class LinkFixture implements AutoCloseable {
 
     Node node(IdentityKeyPair identity, LinkConfig config, String host, Predicate<IdentityPublicKey> policy)
             throws LinkException {
-        Node n = new Node(identity, config, new InetSocketAddress(host, 0), policy);
+        return node(identity, config, host, policy, null);
+    }
+
+    Node node(IdentityKeyPair identity, LinkConfig config, String host, Predicate<IdentityPublicKey> policy,
+            LinkReactor reactor) throws LinkException {
+        Node n = new Node(identity, config, new InetSocketAddress(host, 0), policy, reactor);
         open.add(n.endpoint);
         return n;
     }
