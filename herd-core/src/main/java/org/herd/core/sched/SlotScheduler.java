@@ -175,8 +175,16 @@ public final class SlotScheduler {
      * @return the number of slots fired or skipped
      */
     public int doWork(long nowNanos) {
+        return doWork(nowNanos, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #doWork(long)}, but stops after {@code maxSlots} slots (the earliest ones), so
+     * that a driver sharing its thread with I/O can bound the time of one call when far behind.
+     */
+    public int doWork(long nowNanos, int maxSlots) {
         int work = 0;
-        while (size > 0) {
+        while (size > 0 && work < maxSlots) {
             LinkSender link = heap[0];
             long deadline = link.deadlineNanos;
             if (deadline - nowNanos > 0) {

@@ -4,51 +4,39 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import org.herd.core.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drives a {@link SlotScheduler} on a dedicated thread: fire the due slots, then
- * {@link LockSupport#parkNanos} until {@code spinNanos} before the next deadline and busy-wait
- * the rest. Allocates nothing per wake-up. The alternative to {@link EventLoopSlotDriver} when
- * the transmitters are safe to call from this thread (e.g. plain sockets, or links that accept
- * cells from another thread).
+ * {@link LockSupport#parkNanos} until the next deadline (see {@link SlotDriver.Tuning}).
+ * Allocates nothing per wake-up. The alternative to {@link EventLoopSlotDriver} when the
+ * transmitters may be called from this thread (plain sockets, or links that accept cells from
+ * another thread); it also lets the slot thread alone get a real-time priority.
  *
  * <p>{@code parkNanos} on Linux is a futex wait on an hrtimer with the thread's timer slack
- * (50 µs by default), so without spinning a slot is typically fired some tens of µs late;
- * {@code spinNanos} trades CPU for precision (measured by {@code SlotJitterHarness}).
+ * (50 µs by default); measured lateness on this machine class is ≈ 0.1 ms at the median.
  */
 public final class ThreadSlotDriver implements SlotDriver {
 
     private static final Logger LOG = LoggerFactory.getLogger(ThreadSlotDriver.class);
 
     private final SlotScheduler scheduler;
-    private final Clock clock;
-    private final long spinNanos;
+    private final WakePlanner planner;
     private final Thread thread;
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private volatile boolean running;
-    private final Counter wakeups = new Counter();
     private final Counter errors = new Counter();
-    private volatile long spunNanos;
+    private volatile boolean running;
 
-    /**
-     * @param threadName name of the dedicated thread
-     * @param spinNanos busy-wait this long before each deadline instead of parking (0: never spin)
-     */
-    public ThreadSlotDriver(SlotScheduler scheduler, String threadName, long spinNanos) {
-        if (spinNanos < 0) {
-            throw new IllegalArgumentException("negative spin: " + spinNanos);
-        }
+    /** A driver for {@code scheduler} on a new daemon thread named {@code threadName}. */
+    public ThreadSlotDriver(SlotScheduler scheduler, String threadName, Tuning tuning) {
         this.scheduler = Objects.requireNonNull(scheduler);
-        this.clock = scheduler.clock();
-        this.spinNanos = spinNanos;
+        this.planner = new WakePlanner(scheduler, Objects.requireNonNull(tuning));
         this.thread = new Thread(this::loop, threadName);
         this.thread.setDaemon(true);
     }
 
-    /** The dedicated thread (e.g. to read its CPU time). */
+    /** The dedicated thread (e.g. to read its CPU time or set its priority). */
     public Thread thread() {
         return thread;
     }
@@ -61,51 +49,37 @@ public final class ThreadSlotDriver implements SlotDriver {
 
     @Override
     public void submit(Runnable command) {
-        commands.add(command);
+        commands.add(Objects.requireNonNull(command));
         LockSupport.unpark(thread);
     }
 
     private void loop() {
-        long spun = 0;
         while (running) {
+            long delay = 0;
             try {
                 Runnable command;
                 while ((command = commands.poll()) != null) {
                     command.run();
                 }
-                scheduler.doWork(clock.nanoTime());
-                long next = scheduler.nextDeadlineNanos();
-                if (next == SlotScheduler.NO_DEADLINE) {
-                    LockSupport.parkNanos(SlotTiming.TICK_NANOS);
-                    continue;
-                }
-                long now = clock.nanoTime();
-                long wait = next - now;
-                if (wait > spinNanos) {
-                    LockSupport.parkNanos(wait - spinNanos);
-                    wakeups.increment();
-                } else if (wait > 0) {
-                    while (clock.nanoTime() - next < 0) {
-                        Thread.onSpinWait();
-                    }
-                    spun += clock.nanoTime() - now;
-                    spunNanos = spun;
-                }
+                delay = planner.fireAndPlan();
             } catch (RuntimeException e) {
                 errors.increment();
-                LOG.error("slot scheduler failed; continuing", e);
+                LOG.error("slot scheduler {} failed; continuing", scheduler, e);
+            }
+            if (delay > 0) {
+                LockSupport.parkNanos(delay);
             }
         }
     }
 
     @Override
     public long wakeups() {
-        return wakeups.get();
+        return planner.wakeups();
     }
 
     @Override
     public long spinNanos() {
-        return spunNanos;
+        return planner.spinNanos();
     }
 
     @Override
