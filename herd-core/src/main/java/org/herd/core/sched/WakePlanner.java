@@ -41,16 +41,18 @@ final class WakePlanner {
                 if (next == SlotScheduler.NO_DEADLINE) {
                     return SlotTiming.TICK_NANOS;
                 }
-                long target = next - coalesceUntil < 0 ? coalesceUntil : next;
                 long now = clock.nanoTime();
-                long wait = target - now;
                 long held = now - wakeStart;
-                if (wait <= 0) {
+                if (next - now <= 0) {
+                    // Already due (we are behind): never coalesce, fire now or yield and return.
                     if (held < tuning.maxRunNanos()) {
                         continue;
                     }
                     return 0;
                 }
+                // Coalescing only postpones sleeping for a deadline still in the future.
+                long target = next - coalesceUntil < 0 ? coalesceUntil : next;
+                long wait = target - now;
                 if (wait <= tuning.wakeEarlyNanos() && held + wait <= tuning.maxRunNanos()) {
                     while (clock.nanoTime() - target < 0) {
                         Thread.onSpinWait();

@@ -84,6 +84,37 @@ class WakePlannerTest {
     }
 
     @Test
+    void anOverloadedSchedulerSendsAtFullCapacityAndSkipsOnlyTheExcess() {
+        // 1000 links at m=5 with 5 µs per send need 1.25 s per second: capacity is 200,000 slots/s
+        SlotScheduler s = new SlotScheduler(clock, SlotScheduler.Config.defaults(0));
+        RateClass rc = s.newRateClass("test", 5);
+        for (int i = 0; i < 1000; i++) {
+            s.addLink(rc, (cell, off) -> {
+                clock.advance(5_000, TimeUnit.NANOSECONDS);
+                return true;
+            });
+        }
+        WakePlanner planner = new WakePlanner(s, SlotDriver.Tuning.defaults());
+        sleepAsPlanned(clock, planner, 6_000_000_000L);
+        long fired = s.slotsFired();
+        sleepAsPlanned(clock, planner, 7_000_000_000L);
+        assertEquals(200_000, s.slotsFired() - fired, 2_000, "sends at capacity, never idles while behind");
+        assertTrue(s.skippedSlots() > 0, "the excess beyond the 1 s catch-up bound is skipped");
+    }
+
+    @Test
+    void afterAStallOneWakeUpCatchesUpWithoutCoalescingOverdueSlots() {
+        SlotScheduler s = scheduler(1000, 5);
+        WakePlanner planner = new WakePlanner(s, SlotDriver.Tuning.defaults());
+        clock.setNanoTime(1_500_000_000L);  // stalled 1.5 s: 375,000 slots due, the oldest 0.5 s beyond the bound
+        long delay = planner.fireAndPlan();
+        assertTrue(s.nextDeadlineNanos() - clock.nanoTime() > 0, "caught up in one wake-up");
+        assertEquals(1_500_000_000L + delay, s.nextDeadlineNanos(), 200_000);
+        assertEquals(125_000, s.skippedSlots(), 1_000);
+        assertEquals(250_000, s.slotsFired(), 1_000);
+    }
+
+    @Test
     void withNoLinksTheDriverSleepsOneTick() {
         SlotScheduler s = new SlotScheduler(clock, SlotScheduler.Config.defaults(0));
         assertEquals(SlotTiming.TICK_NANOS, new WakePlanner(s, SlotDriver.Tuning.defaults()).fireAndPlan());
