@@ -68,6 +68,19 @@ public final class SlotScheduler {
             return new Config(originNanos, 0, 8, 1_000_000L, 1_000_000_000L);
         }
 
+        /**
+         * Defaults with ticks numbered from the Unix epoch (tick = wall-clock ms / 20), so that a
+         * tick announced by a directory for a rate change names the same 20 ms on every node, to
+         * the accuracy of the nodes' wall clocks (NTP: about a millisecond).
+         */
+        public static Config alignedToWallClock(Clock clock) {
+            long nanos = clock.nanoTime();
+            long millis = clock.epochMillis();
+            long tickMillis = SlotTiming.TICK_NANOS / 1_000_000L;
+            long intoTick = Math.floorMod(millis, tickMillis) * 1_000_000L;
+            return new Config(nanos - intoTick, Math.floorDiv(millis, tickMillis), 8, 1_000_000L, 1_000_000_000L);
+        }
+
         /** The same settings with another queue capacity. */
         public Config withQueueCapacity(int cells) {
             return new Config(originNanos, originTick, cells, lateThresholdNanos, maxCatchUpNanos);

@@ -385,6 +385,16 @@ class SlotSchedulerTest {
     }
 
     @Test
+    void ticksAlignedToTheWallClockAreNumberedFromTheEpoch() {
+        ManualClock wall = new ManualClock(5_000_000_123L, 1_767_225_600_013L); // 13 ms into a tick
+        SlotScheduler s = new SlotScheduler(wall, SlotScheduler.Config.alignedToWallClock(wall));
+        assertEquals(1_767_225_600_000L / 20, s.currentTick());
+        assertEquals(5_000_000_123L - 13_000_000L, s.tickStartNanos(s.currentTick()));
+        wall.advance(7, java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertEquals(1_767_225_600_000L / 20 + 1, s.currentTick());
+    }
+
+    @Test
     void firingSlotsAllocatesNothing() {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
