@@ -1,5 +1,7 @@
 package org.herd.core.link;
 
+import org.herd.core.metrics.Counter;
+
 /**
  * Statistics of a whole {@link LinkEndpoint} (one UDP socket). Per-record drops are also counted
  * here (summed over all links, including links already closed). Readable from any thread.

@@ -1,5 +1,7 @@
 package org.herd.core.link;
 
+import org.herd.core.metrics.Counter;
+
 /**
  * Per-link statistics. Written only by the link's event-loop thread (and, before the link is up,
  * by its handshake thread), readable from any thread.

@@ -1,5 +1,6 @@
 package org.herd.core.sched;
 
+import org.herd.core.metrics.Counter;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;

@@ -1,5 +1,6 @@
 package org.herd.core.sched;
 
+import org.herd.core.metrics.Counter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.herd.core.wire.Cell;

@@ -1,5 +1,6 @@
 package org.herd.core.sched;
 
+import org.herd.core.metrics.Counter;
 import java.util.Arrays;
 import java.util.Objects;
 import org.HdrHistogram.Histogram;

@@ -1,5 +1,6 @@
 package org.herd.core.sched;
 
+import org.herd.core.metrics.Counter;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

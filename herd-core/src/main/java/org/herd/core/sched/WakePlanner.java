@@ -1,5 +1,6 @@
 package org.herd.core.sched;
 
+import org.herd.core.metrics.Counter;
 import org.herd.core.time.Clock;
 
 /**
