@@ -22,7 +22,37 @@ public final class EndpointCounters {
     final Counter handshakeFailures = new Counter();
     final Counter linksUp = new Counter();
 
+    /** One bit per datagram size 0..2048 received: the sizes an observer of this socket saw. */
+    private final java.util.concurrent.atomic.AtomicLongArray sizesSeen = new java.util.concurrent.atomic.AtomicLongArray(33);
+
     EndpointCounters() {
+    }
+
+    void sawSize(int size) {
+        int word = Math.min(size, 2048) >>> 6;
+        long bit = 1L << (size & 63);
+        // Event-loop writer; a plain read first keeps the steady state (size already seen) a load.
+        if ((sizesSeen.get(word) & bit) == 0) {
+            sizesSeen.getAndAccumulate(word, bit, (a, b) -> a | b);
+        }
+    }
+
+    /** The distinct datagram sizes received since the last {@link #resetSizesSeen} (sizes over 2048 count as 2048). */
+    public int[] sizesSeen() {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int size = 0; size <= 2048; size++) {
+            if ((sizesSeen.get(size >>> 6) & (1L << (size & 63))) != 0) {
+                sizes.add(size);
+            }
+        }
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Forgets the sizes seen so far (e.g. after the handshakes, before a measurement). */
+    public void resetSizesSeen() {
+        for (int i = 0; i < sizesSeen.length(); i++) {
+            sizesSeen.set(i, 0);
+        }
     }
 
     /** Datagrams received on the socket. */

@@ -426,6 +426,7 @@ public final class LinkEndpoint implements AutoCloseable {
         int length = content.readableBytes();
         counters.datagramsIn.increment();
         counters.bytesIn.add(length);
+        counters.sawSize(length);
         Link link = links.get(sender);
         if (link == null) {
             InetSocketAddress normalized = normalize(sender);
