@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         version = "herd 0.1.0",
         description = "Herd: an anonymity network for voice calls, and its SIP gateway.",
         subcommands = {CommandLine.HelpCommand.class, org.herd.gateway.bench.BenchCommand.class,
-                org.herd.gateway.keys.KeysCommand.class})
+                org.herd.gateway.keys.KeysCommand.class,
+                org.herd.gateway.devnet.LinkNodeCommand.class})
 public final class HerdMain implements Runnable {
 
     @CommandLine.Spec
