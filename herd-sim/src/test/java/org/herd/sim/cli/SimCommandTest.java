@@ -1,0 +1,118 @@
+package org.herd.sim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.herd.sim.TestTraces;
+import org.herd.sim.trace.TraceReader;
+import org.herd.sim.trace.TraceWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+
+        double number(String field) {
+            Matcher m = Pattern.compile("\"" + field + "\":(-?[0-9.Ee+-]+)").matcher(lastLine());
+            assertTrue(m.find(), field + " missing in " + lastLine());
+            return Double.parseDouble(m.group(1));
+        }
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new SimCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static void assertCommonJson(Run r, long calls) {
+        assertTrue(r.lastLine().startsWith("{") && r.lastLine().endsWith("}"), r.lastLine());
+        assertEquals(calls, r.number("calls"));
+        assertTrue(r.number("calls_per_second") > 0);
+        assertTrue(r.number("peak_heap_mb") > 0);
+    }
+
+    @Test
+    void attackIntersectionJsonOnTheThreeOfFiveTrace() throws IOException {
+        Path trace = TestTraces.threeOfFiveTraced(dir);
+        Path csv = dir.resolve("att.csv");
+        Run r = run("attack", "intersection", "--trace", trace.toString(), "--json", "--csv", csv.toString(),
+                "--plot", dir.resolve("plots").toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertCommonJson(r, 5);
+        assertEquals(0.6, r.number("traced_fraction"), 1e-12);
+        assertTrue(r.out().contains("traced_fraction"), "table printed");
+        assertTrue(Files.readString(csv).contains("total,5,0.6000"));
+        assertTrue(Files.size(dir.resolve("plots/attack-intersection.png")) > 1000);
+    }
+
+    @Test
+    void superpeersJsonWhereBlockingMustHappen() throws IOException {
+        Path trace = dir.resolve("sp.bin");
+        try (TraceWriter w = new TraceWriter(trace, 0, 4)) {
+            w.write(0, 100, 0, 1);
+            w.write(10, 50, 2, 3);
+            w.write(100, 30, 2, 3);
+        }
+        Run r = run("superpeers", "--trace", trace.toString(), "--sps-per-mix", "1", "--clients-per-sp", "4",
+                "--channels-per-client", "2", "--clients-per-channel", "2", "--json",
+                "--csv", dir.resolve("sp.csv").toString(), "--plot", dir.resolve("plots").toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertCommonJson(r, 3);
+        assertEquals(1.0 / 3, r.number("blocking_rate"), 1e-9);
+        assertEquals(0.5, r.number("mix_savings"), 1e-12);
+        assertTrue(Files.size(dir.resolve("plots/superpeers-blocking.png")) > 1000);
+    }
+
+    @Test
+    void generateThenConvertRoundTrip() throws IOException {
+        Path bin = dir.resolve("g.bin");
+        Run g = run("generate", "--users", "3000", "--days", "2", "--seed", "5", "--out", bin.toString(), "--json",
+                "--csv", dir.resolve("g.csv").toString(), "--plot", dir.resolve("plots").toString(), "--no-progress");
+        assertEquals(0, g.code(), g.err());
+        long expected = Math.round(3000 * 370e6 / 10.8e6 / 31) * 2;
+        assertCommonJson(g, expected);
+        assertTrue(Files.size(dir.resolve("plots/generate-duty-cycle.png")) > 1000);
+        Path csv = dir.resolve("g.trace.csv");
+        Run c1 = run("convert", "--in", bin.toString(), "--out", csv.toString(), "--json",
+                "--csv", dir.resolve("c1.csv").toString());
+        assertEquals(0, c1.code(), c1.err());
+        assertEquals(expected, c1.number("calls"));
+        Path back = dir.resolve("back.bin");
+        Files.writeString(csv, Files.readString(csv) + "1280620800,oops,u1,u2\n");
+        Run c2 = run("convert", "--in", csv.toString(), "--out", back.toString(), "--json",
+                "--csv", dir.resolve("c2.csv").toString());
+        assertEquals(0, c2.code(), c2.err());
+        assertEquals(expected, c2.number("calls"));
+        assertEquals(1, c2.number("bad_rows"));
+        assertTrue(c2.err().contains("line " + (expected + 2) + ":"), c2.err());
+        try (TraceReader a = new TraceReader(bin); TraceReader b = new TraceReader(back)) {
+            assertEquals(a.calls(), b.calls());
+            while (a.next()) {
+                assertTrue(b.next());
+                assertEquals(a.epoch() + a.start(), b.epoch() + b.start());
+                assertEquals(a.duration(), b.duration());
+            }
+        }
+    }
+}
