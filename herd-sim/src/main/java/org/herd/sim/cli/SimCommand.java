@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = "Trace-driven simulation and attacks of §4.1 of the Herd paper.",
         subcommands = {GenerateCommand.class, ConvertCommand.class, AttackCommand.class,
-                SuperpeersCommand.class})
+                AnonymityCommand.class, SuperpeersCommand.class, CostCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
     @CommandLine.Spec

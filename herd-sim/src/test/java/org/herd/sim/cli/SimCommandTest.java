@@ -48,7 +48,7 @@ class SimCommandTest {
     private static void assertCommonJson(Run r, long calls) {
         assertTrue(r.lastLine().startsWith("{") && r.lastLine().endsWith("}"), r.lastLine());
         assertEquals(calls, r.number("calls"));
-        assertTrue(r.number("calls_per_second") > 0);
+        assertTrue(calls == 0 ? r.number("calls_per_second") == 0 : r.number("calls_per_second") > 0);
         assertTrue(r.number("peak_heap_mb") > 0);
     }
 
@@ -114,5 +114,35 @@ class SimCommandTest {
                 assertEquals(a.duration(), b.duration());
             }
         }
+    }
+
+    @Test
+    void anonymityJsonOnTheThreeOfFiveTrace() throws IOException {
+        Path trace = TestTraces.threeOfFiveTraced(dir);
+        Run r = run("anonymity", "--trace", trace.toString(), "--json", "--csv", dir.resolve("an.csv").toString(),
+                "--plot", dir.resolve("plots").toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertCommonJson(r, 5);
+        assertEquals(1, r.number("tor_median"), "3 of 5 calls traced: median set is 1");
+        assertEquals(1, r.number("drac_h1_median"), "every user has one partner");
+        assertEquals(8, r.number("herd"), "all 8 users of the zone");
+        assertEquals(24, r.number("herd_bandwidth_kBps"));
+        assertTrue(Files.size(dir.resolve("plots/anonymity-figure4.png")) > 1000);
+        assertTrue(Files.size(dir.resolve("plots/anonymity-figure5.png")) > 1000);
+    }
+
+    @Test
+    void costJsonWithAPriceFile() throws IOException {
+        Path prices = dir.resolve("p.properties");
+        Files.writeString(prices, "egress_internet_usd_per_gb=0\ninterzone_usd_per_gb=0\ninstance_usd_per_hour=1\n"
+                + "instance_cores=1\nsp_clients_per_core=1000\ndirect_clients_per_core=100\n");
+        Run r = run("cost", "--users", "1000", "--prices", prices.toString(), "--duty", "0.02", "--interzone", "1",
+                "--json", "--csv", dir.resolve("cost.csv").toString(), "--plot", dir.resolve("plots").toString());
+        assertEquals(0, r.code(), r.err());
+        assertCommonJson(r, 0);
+        // Only instances cost: 1 (SP) or 10 (direct) instances at $1/h for 730.5 h, over 1000 users.
+        assertEquals(0.7305, r.number("usd_per_user_month_sp_min"), 1e-9);
+        assertEquals(7.305, r.number("usd_per_user_month_direct_max"), 1e-9);
+        assertTrue(Files.size(dir.resolve("plots/cost.png")) > 1000);
     }
 }
