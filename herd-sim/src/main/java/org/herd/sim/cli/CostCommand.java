@@ -10,6 +10,7 @@ import org.herd.sim.report.Charts;
 import org.herd.sim.report.Json;
 import org.herd.sim.report.Table;
 import org.herd.sim.trace.TraceReader;
+import org.herd.sim.util.LongMinHeap;
 import org.knowm.xchart.CategoryChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,40 +107,17 @@ final class CostCommand extends SimSubcommand {
     private long[] peakConcurrency(Path file) throws IOException {
         try (TraceReader r = new TraceReader(file)) {
             var progress = progress("cost", r.calls());
-            // Calls in progress = starts so far - ends so far; ends are kept in a binary heap.
-            long[] heap = new long[1 << 16];
-            int size = 0;
+            // Calls in progress: ends of the calls started so far, earliest first.
+            LongMinHeap ends = new LongMinHeap();
             long peak = 0;
             long n = 0;
             while (r.next()) {
                 long s = r.start();
-                while (size > 0 && heap[0] <= s) {
-                    long last = heap[--size];
-                    int i = 0;
-                    while (2 * i + 1 < size) {
-                        int ch = 2 * i + 1;
-                        if (ch + 1 < size && heap[ch + 1] < heap[ch]) {
-                            ch++;
-                        }
-                        if (last <= heap[ch]) {
-                            break;
-                        }
-                        heap[i] = heap[ch];
-                        i = ch;
-                    }
-                    heap[i] = last;
+                while (!ends.isEmpty() && ends.peek() <= s) {
+                    ends.pop();
                 }
-                if (size == heap.length) {
-                    heap = java.util.Arrays.copyOf(heap, size * 2);
-                }
-                int i = size++;
-                long v = r.end();
-                while (i > 0 && heap[(i - 1) / 2] > v) {
-                    heap[i] = heap[(i - 1) / 2];
-                    i = (i - 1) / 2;
-                }
-                heap[i] = v;
-                peak = Math.max(peak, size);
+                ends.push(r.end());
+                peak = Math.max(peak, ends.size());
                 if ((++n & 0xFFFF) == 0) {
                     progress.update(r.recordsRead());
                 }

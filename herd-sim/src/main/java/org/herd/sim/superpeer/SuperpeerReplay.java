@@ -3,6 +3,7 @@ package org.herd.sim.superpeer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.herd.core.channel.ChannelAllocator;
+import org.herd.sim.util.LongMinHeap;
 
 /**
  * One topology's replay: a {@link ChannelAllocator} per mix (the mix's own code), every user
@@ -19,8 +20,7 @@ public final class SuperpeerReplay {
     private final int mixes;
     private final ChannelAllocator[] allocators;
 
-    private long[] heap = new long[1024];
-    private int heapSize;
+    private final LongMinHeap ends = new LongMinHeap();
     private int[] slotMixA = new int[1024];
     private int[] slotChA = new int[1024];
     private int[] slotMixB = new int[1024];
@@ -53,9 +53,8 @@ public final class SuperpeerReplay {
 
     /** Replays one call; calls must come in non-decreasing start order. */
     public void call(long start, long end, int caller, int callee) {
-        while (heapSize > 0 && (heap[0] >>> 32) <= start) {
-            int slot = (int) heap[0];
-            pop();
+        while (!ends.isEmpty() && (ends.peek() >>> 32) <= start) {
+            int slot = (int) ends.pop();
             allocators[slotMixA[slot]].release(slotChA[slot]);
             allocators[slotMixB[slot]].release(slotChB[slot]);
             freeSlots[freeCount++] = slot;
@@ -86,7 +85,7 @@ public final class SuperpeerReplay {
         slotChA[slot] = ca;
         slotMixB[slot] = mb;
         slotChB[slot] = cb;
-        push((end << 32) | slot);
+        ends.push((end << 32) | slot);
         active++;
         peakActive = Math.max(peakActive, active);
     }
@@ -101,40 +100,6 @@ public final class SuperpeerReplay {
             freeSlots = Arrays.copyOf(freeSlots, cap);
         }
         return slotsUsed++;
-    }
-
-    private void push(long v) {
-        if (heapSize == heap.length) {
-            heap = Arrays.copyOf(heap, heapSize * 2);
-        }
-        int i = heapSize++;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (heap[parent] <= v) {
-                break;
-            }
-            heap[i] = heap[parent];
-            i = parent;
-        }
-        heap[i] = v;
-    }
-
-    private void pop() {
-        long last = heap[--heapSize];
-        int i = 0;
-        int half = heapSize >>> 1;
-        while (i < half) {
-            int c = 2 * i + 1;
-            if (c + 1 < heapSize && heap[c + 1] < heap[c]) {
-                c++;
-            }
-            if (last <= heap[c]) {
-                break;
-            }
-            heap[i] = heap[c];
-            i = c;
-        }
-        heap[i] = last;
     }
 
     /** The topology replayed. */
