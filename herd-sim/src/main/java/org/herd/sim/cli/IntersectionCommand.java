@@ -32,7 +32,7 @@ final class IntersectionCommand extends SimSubcommand {
     static IntersectionAttack attack(Path trace, Integer days, SimSubcommand cmd) throws IOException {
         try (TraceReader r = new TraceReader(trace)) {
             long calls = r.calls();
-            IntersectionAttack a = new IntersectionAttack((int) Math.min(1 << 26, Math.max(1024, calls / 8)));
+            IntersectionAttack a = new IntersectionAttack((int) Math.min(1 << 27, Math.max(1024, calls / 5)));
             long period = days == null ? Long.MAX_VALUE : days * 86_400L;
             a.run(r, period, cmd.progress("intersection", calls));
             if (r.badRecords() > 0) {

@@ -3,6 +3,10 @@ package org.herd.sim.gen;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.herd.sim.report.Progress;
 import org.herd.sim.trace.TraceWriter;
 
@@ -55,12 +59,13 @@ public final class TraceGenerator {
         long contactSalt = setup.nextLong();
 
         int perDay = (int) Math.min(Integer.MAX_VALUE - 8, Math.round(users * p.callsPerUserPerDay()));
-        int[] sec = new int[perDay];
-        int[] dur = new int[perDay];
-        int[] caller = new int[perDay];
-        int[] callee = new int[perDay];
-        int[] order = new int[perDay];
-        int[] bucket = new int[DAY + 1];
+        // Day streams are split in order up front, so the trace does not depend on thread timing.
+        SplittableRandom[] dayRandom = new SplittableRandom[p.days()];
+        for (int day = 0; day < p.days(); day++) {
+            dayRandom[day] = root.split();
+        }
+        DayFiller filler = new DayFiller(callers, contacts, minutes, durations, contactSalt, users);
+        Day[] days = {new Day(perDay), new Day(perDay)};
         int horizon = p.days() * DAY + p.maxDurationSeconds() + 2;
         int[] delta = new int[horizon];
         int[] involvement = new int[users];
@@ -69,44 +74,35 @@ public final class TraceGenerator {
         double durSum = 0;
         long total = 0;
 
+        // Two-stage pipeline: a worker draws day d+1 while this thread writes day d.
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "herd-sim-generate");
+            t.setDaemon(true);
+            return t;
+        });
         try (TraceWriter w = new TraceWriter(out, p.epoch(), users)) {
+            Future<?> next = worker.submit(() -> filler.fill(days[0], dayRandom[0]));
             for (int day = 0; day < p.days(); day++) {
-                SplittableRandom r = root.split();
-                java.util.Arrays.fill(bucket, 0);
-                for (int i = 0; i < perDay; i++) {
-                    int u = callers.sample(r);
-                    int d = contacts[u];
-                    // P(j) ∝ 1/(j+1): continuous 1/x law on [1, d+1).
-                    int j = (int) Math.pow(d + 1, r.nextDouble()) - 1;
-                    if (j >= d) {
-                        j = d - 1;
-                    }
-                    int v = contact(contactSalt, u, j, users);
-                    boolean swap = r.nextBoolean();
-                    caller[i] = swap ? v : u;
-                    callee[i] = swap ? u : v;
-                    int s = minutes.sample(r) * 60 + r.nextInt(60);
-                    sec[i] = s;
-                    dur[i] = durations.sample(r);
-                    bucket[s + 1]++;
-                }
-                for (int s = 0; s < DAY; s++) {
-                    bucket[s + 1] += bucket[s];
-                }
-                for (int i = 0; i < perDay; i++) {
-                    order[bucket[sec[i]]++] = i;
+                await(next);
+                Day cur = days[day & 1];
+                if (day + 1 < p.days()) {
+                    Day following = days[(day + 1) & 1];
+                    SplittableRandom r = dayRandom[day + 1];
+                    next = worker.submit(() -> filler.fill(following, r));
                 }
                 for (int k = 0; k < perDay; k++) {
-                    int i = order[k];
-                    long start = (long) day * DAY + sec[i];
-                    w.write(start, dur[i], caller[i], callee[i]);
+                    int i = cur.order[k];
+                    int sec = cur.sec[i];
+                    int dur = cur.dur[i];
+                    long start = (long) day * DAY + sec;
+                    w.write(start, dur, cur.caller[i], cur.callee[i]);
                     delta[(int) start]++;
-                    delta[(int) start + dur[i]]--;
-                    involvement[caller[i]]++;
-                    involvement[callee[i]]++;
-                    perHour[sec[i] / 3600]++;
-                    durHist[Math.min(durHist.length - 1, dur[i])]++;
-                    durSum += dur[i];
+                    delta[(int) start + dur]--;
+                    involvement[cur.caller[i]]++;
+                    involvement[cur.callee[i]]++;
+                    perHour[sec / 3600]++;
+                    durHist[Math.min(durHist.length - 1, dur)]++;
+                    durSum += dur;
                     if ((k & 0xFFFF) == 0) {
                         progress.update(total + k);
                     }
@@ -114,6 +110,8 @@ public final class TraceGenerator {
                 total += perDay;
                 progress.update(total);
             }
+        } finally {
+            worker.shutdownNow();
         }
         progress.finish(total);
 
@@ -138,6 +136,69 @@ public final class TraceGenerator {
         double perUserMonth = total / (double) users / p.days() * 31;
         return new GeneratorResult(total, users, p.days(), perUserMonth, peak, 2.0 * peak / users,
                 durations.median(), total == 0 ? 0 : durSum / total, perHour, inv, durHist, firstDay);
+    }
+
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("generation interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("generating a day failed", e.getCause());
+        }
+    }
+
+    /** One day of calls, drawn by the worker; order[] sorts it by start second. */
+    static final class Day {
+        final int[] sec;
+        final int[] dur;
+        final int[] caller;
+        final int[] callee;
+        final int[] order;
+        final int[] bucket = new int[DAY + 1];
+
+        Day(int n) {
+            sec = new int[n];
+            dur = new int[n];
+            caller = new int[n];
+            callee = new int[n];
+            order = new int[n];
+        }
+    }
+
+    /** Draws the calls of one day (read-only shared model; one instance per worker). */
+    record DayFiller(AliasTable callers, short[] contacts, AliasTable minutes, DurationModel durations,
+            long contactSalt, int users) {
+
+        void fill(Day day, SplittableRandom r) {
+            int n = day.sec.length;
+            int[] bucket = day.bucket;
+            java.util.Arrays.fill(bucket, 0);
+            for (int i = 0; i < n; i++) {
+                int u = callers.sample(r);
+                int d = contacts[u];
+                // P(j) ∝ 1/(j+1): continuous 1/x law on [1, d+1).
+                int j = (int) Math.pow(d + 1, r.nextDouble()) - 1;
+                if (j >= d) {
+                    j = d - 1;
+                }
+                int v = contact(contactSalt, u, j, users);
+                boolean swap = r.nextBoolean();
+                day.caller[i] = swap ? v : u;
+                day.callee[i] = swap ? u : v;
+                int s = minutes.sample(r) * 60 + r.nextInt(60);
+                day.sec[i] = s;
+                day.dur[i] = durations.sample(r);
+                bucket[s + 1]++;
+            }
+            for (int s = 0; s < DAY; s++) {
+                bucket[s + 1] += bucket[s];
+            }
+            for (int i = 0; i < n; i++) {
+                day.order[bucket[day.sec[i]]++] = i;
+            }
+        }
     }
 
     /** Contact j of user u: a fixed pseudo-random other user (SplitMix64 finaliser of the triple). */
