@@ -115,6 +115,7 @@ final class GenerateCommand extends SimSubcommand {
         c.addSeries("generated", minutes, duty).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         c.addSeries("paper peak 1.6 %", new double[] {0, 24}, new double[] {1.6, 1.6})
                 .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         Charts.save(c, output.plot, "generate-duty-cycle");
 
         XYChart d = Charts.xy("Call durations (CCDF)", "duration (s)", "P(duration > x)");

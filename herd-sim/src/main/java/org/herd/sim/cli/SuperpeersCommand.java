@@ -43,6 +43,11 @@ final class SuperpeersCommand extends SimSubcommand {
             description = "Channels per client k, one or a list. Default ${DEFAULT-VALUE}.")
     int[] channelsPerClient;
 
+    @Option(names = "--channel-count", defaultValue = "ATTACHED",
+            description = "Reading of clients per channel: ATTACHED (C = k*N/cpc, literal) or RATIO (C = N/cpc). "
+                    + "Default ${DEFAULT-VALUE}.")
+    Topology.ChannelCount channelCount;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of joins and rankings. Default ${DEFAULT-VALUE}.")
     long seed;
 
@@ -59,7 +64,7 @@ final class SuperpeersCommand extends SimSubcommand {
             int i = 0;
             for (int k : channelsPerClient) {
                 for (int c : clientsPerChannel) {
-                    replays.add(new SuperpeerReplay(new Topology(spsPerMix, clientsPerSp, c, k), r.users(), seed + i++));
+                    replays.add(new SuperpeerReplay(new Topology(spsPerMix, clientsPerSp, c, k, channelCount), r.users(), seed + i++));
                 }
             }
             SuperpeerReplay[] all = replays.toArray(new SuperpeerReplay[0]);
@@ -94,15 +99,17 @@ final class SuperpeersCommand extends SimSubcommand {
                     .put("clients_per_channel", tp.clientsPerChannel()).put("blocking_rate", sp.blockingRate())
                     .put("mix_savings", tp.mixSavings()));
         }
-        out().printf("seed %d; %d SPs per mix, %d clients per SP; paper: k=2 blocks 5 %% -> 0.1 %% at 50 -> 5 "
-                + "clients per channel, k=3 an order of magnitude less; savings 80-98 %%%n", seed, spsPerMix, clientsPerSp);
+        out().printf("seed %d; %d SPs per mix, %d clients per SP, channel count %s; paper: k=2 blocks 5 %% -> 0.1 %% at 50 -> 5 "
+                + "clients per channel, k=3 an order of magnitude less; savings 80-98 %%%n", seed, spsPerMix, clientsPerSp,
+                channelCount);
         emit("herd sim superpeers", t, null);
         if (output.plot != null) {
             plot(replays);
         }
         SuperpeerReplay first = replays.get(0);
         return summary(calls).put("blocking_rate", first.blockingRate())
-                .put("mix_savings", first.topology().mixSavings()).put("seed", seed).put("configs", configs);
+                .put("mix_savings", first.topology().mixSavings()).put("seed", seed)
+                .put("channel_count", channelCount.toString()).put("configs", configs);
     }
 
     private void plot(List<SuperpeerReplay> replays) throws IOException {

@@ -75,7 +75,7 @@ class SimCommandTest {
             w.write(100, 30, 2, 3);
         }
         Run r = run("superpeers", "--trace", trace.toString(), "--sps-per-mix", "1", "--clients-per-sp", "4",
-                "--channels-per-client", "2", "--clients-per-channel", "2", "--json",
+                "--channels-per-client", "2", "--clients-per-channel", "4", "--json",
                 "--csv", dir.resolve("sp.csv").toString(), "--plot", dir.resolve("plots").toString(), "--no-progress");
         assertEquals(0, r.code(), r.err());
         assertCommonJson(r, 3);

@@ -16,9 +16,9 @@ class SuperpeerReplayTest {
 
     @Test
     void topologyWhereBlockingMustHappen() {
-        // One mix, 1 SP x 4 clients, 2 clients per channel: C = 2 channels, k = 2, so every client
-        // attaches to both channels and at most two clients can be in calls at once.
-        Topology t = new Topology(1, 4, 2, 2);
+        // One mix, 1 SP x 4 clients, k = 2, 4 clients attached per channel: C = 2*4/4 = 2 channels,
+        // so every client attaches to both and at most two clients can be in calls at once.
+        Topology t = new Topology(1, 4, 4, 2);
         assertEquals(2, t.channelsPerMix());
         assertEquals(0.5, t.mixSavings(), 1e-12);
         SuperpeerReplay r = new SuperpeerReplay(t, 4, seed());
@@ -58,8 +58,20 @@ class SuperpeerReplayTest {
     }
 
     @Test
+    void bothReadingsOfClientsPerChannel() {
+        Topology attached = new Topology(100, 100, 50, 2, Topology.ChannelCount.ATTACHED);
+        Topology ratio = new Topology(100, 100, 50, 2, Topology.ChannelCount.RATIO);
+        assertEquals(400, attached.channelsPerMix());
+        assertEquals(200, ratio.channelsPerMix());
+        assertEquals(0.96, attached.mixSavings(), 1e-12);
+        assertEquals(0.98, ratio.mixSavings(), 1e-12, "the paper's 98 % at 50 clients per channel");
+        assertEquals(0.80, new Topology(100, 100, 5, 3, Topology.ChannelCount.RATIO).mixSavings(), 1e-12);
+        assertEquals(1080, attached.mixesFor(10_800_000), "the paper's ~1,000 mixes for 10.8 M users");
+    }
+
+    @Test
     void impossibleTopologyIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new Topology(1, 2, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> new Topology(1, 2, 2, 2, Topology.ChannelCount.RATIO));
         assertThrows(IllegalArgumentException.class, () -> new Topology(0, 2, 2, 1));
     }
 }
