@@ -64,14 +64,12 @@ public final class TraceGenerator {
         for (int day = 0; day < p.days(); day++) {
             dayRandom[day] = root.split();
         }
-        DayFiller filler = new DayFiller(callers, contacts, minutes, durations, contactSalt, users);
+        DayFiller filler = new DayFiller(callers, contacts, minutes, durations, contactSalt, users,
+                new int[users], new long[24], new long[Math.min(DURATION_BINS, p.maxDurationSeconds() + 1)],
+                new double[1]);
         Day[] days = {new Day(perDay), new Day(perDay)};
         int horizon = p.days() * DAY + p.maxDurationSeconds() + 2;
         int[] delta = new int[horizon];
-        int[] involvement = new int[users];
-        long[] perHour = new long[24];
-        long[] durHist = new long[Math.min(DURATION_BINS, p.maxDurationSeconds() + 1)];
-        double durSum = 0;
         long total = 0;
 
         // Two-stage pipeline: a worker draws day d+1 while this thread writes day d.
@@ -98,11 +96,6 @@ public final class TraceGenerator {
                     w.write(start, dur, cur.caller[i], cur.callee[i]);
                     delta[(int) start]++;
                     delta[(int) start + dur]--;
-                    involvement[cur.caller[i]]++;
-                    involvement[cur.callee[i]]++;
-                    perHour[sec / 3600]++;
-                    durHist[Math.min(durHist.length - 1, dur)]++;
-                    durSum += dur;
                     if ((k & 0xFFFF) == 0) {
                         progress.update(total + k);
                     }
@@ -115,6 +108,11 @@ public final class TraceGenerator {
         }
         progress.finish(total);
 
+        // The worker has finished (await above), so its statistics are visible here.
+        int[] involvement = filler.involvement();
+        long[] perHour = filler.perHour();
+        long[] durHist = filler.durHist();
+        double durSum = filler.durSum()[0];
         long concurrent = 0;
         long peak = 0;
         int[] firstDay = new int[1440];
@@ -167,9 +165,12 @@ public final class TraceGenerator {
         }
     }
 
-    /** Draws the calls of one day (read-only shared model; one instance per worker). */
+    /**
+     * Draws the calls of one day from the read-only model and accumulates the per-user, per-hour
+     * and duration statistics (only the single worker thread writes them).
+     */
     record DayFiller(AliasTable callers, short[] contacts, AliasTable minutes, DurationModel durations,
-            long contactSalt, int users) {
+            long contactSalt, int users, int[] involvement, long[] perHour, long[] durHist, double[] durSum) {
 
         void fill(Day day, SplittableRandom r) {
             int n = day.sec.length;
@@ -195,9 +196,16 @@ public final class TraceGenerator {
             for (int s = 0; s < DAY; s++) {
                 bucket[s + 1] += bucket[s];
             }
+            double sum = 0;
             for (int i = 0; i < n; i++) {
                 day.order[bucket[day.sec[i]]++] = i;
+                involvement[day.caller[i]]++;
+                involvement[day.callee[i]]++;
+                perHour[day.sec[i] / 3600]++;
+                durHist[Math.min(durHist.length - 1, day.dur[i])]++;
+                sum += day.dur[i];
             }
+            durSum[0] += sum;
         }
     }
 
