@@ -114,6 +114,9 @@ final class AnonymityCommand extends SimSubcommand {
 
         XYChart f = Charts.xy("Client bandwidth (Figure 5)", "KB/s (log scale)", "CDF of clients");
         f.getStyler().setXAxisLogarithmic(true);
+        f.getStyler().setYAxisDecimalPattern("0.0");
+        f.getStyler().setYAxisMin(0.0);
+        f.getStyler().setYAxisMax(1.0);
         f.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         int[] d = m.sortedDegrees();
         int points = Math.min(d.length, 400);

@@ -96,6 +96,7 @@ final class CostCommand extends SimSubcommand {
             c.addSeries("with superpeers", cats, withSp);
             c.addSeries("without superpeers", cats, without);
             c.getStyler().setXAxisLabelRotation(30);
+            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
             Charts.save(c, output.plot, "cost");
         }
         return summary(calls).put("users", users).put("usd_per_user_month_sp_min", minSp)
