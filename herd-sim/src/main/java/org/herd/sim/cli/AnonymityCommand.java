@@ -134,7 +134,7 @@ final class AnonymityCommand extends SimSubcommand {
         Charts.save(f, output.plot, "anonymity-figure5");
     }
 
-    private static int[] graphDegrees(Path file, int users) throws IOException {
+    private int[] graphDegrees(Path file, int users) throws IOException {
         int[] deg = new int[users];
         long line = 0;
         long bad = 0;
@@ -157,7 +157,7 @@ final class AnonymityCommand extends SimSubcommand {
                     deg[b]++;
                 } catch (RuntimeException e) {
                     if (++bad <= 20) {
-                        System.err.println(file.getFileName() + ": line " + line + ": skipped: " + e.getMessage());
+                        err().println(file.getFileName() + ": line " + line + ": skipped: " + e.getMessage());
                     }
                 }
             }

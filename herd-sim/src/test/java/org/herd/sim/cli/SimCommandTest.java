@@ -145,4 +145,18 @@ class SimCommandTest {
         assertEquals(7.305, r.number("usd_per_user_month_direct_max"), 1e-9);
         assertTrue(Files.size(dir.resolve("plots/cost.png")) > 1000);
     }
+
+    @Test
+    void anonymityWithAGraphFileReportsBadLines() throws IOException {
+        Path trace = TestTraces.threeOfFiveTraced(dir);
+        Path graph = dir.resolve("g.csv");
+        // Degrees 2, 2, 3, 1 (users 4..7 not in the graph): median 2, largest 3.
+        Files.writeString(graph, "# social graph\n0,1\n0,2\nu1,u2\n2 3\n2,2\n9,1\n");
+        Run r = run("anonymity", "--trace", trace.toString(), "--graph", graph.toString(), "--json",
+                "--csv", dir.resolve("an.csv").toString(), "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, r.number("median_degree"));
+        assertEquals(8, r.number("drac_h3_median"), "2 x 2^2");
+        assertTrue(r.err().contains("g.csv: line 6:") && r.err().contains("g.csv: line 7:"), r.err());
+    }
 }
