@@ -124,6 +124,10 @@ final class CostCommand extends SimSubcommand {
                 }
             }
             progress.finish(r.recordsRead());
+            if (r.badRecords() > 0) {
+                err().println(file + ": " + r.badRecords() + " malformed records skipped (first at record "
+                        + r.firstBadRecord() + ")");
+            }
             return new long[] {n, peak, r.users()};
         }
     }

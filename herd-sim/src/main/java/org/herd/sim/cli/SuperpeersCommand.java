@@ -85,7 +85,8 @@ final class SuperpeersCommand extends SimSubcommand {
             progress.finish(r.recordsRead());
             calls = n;
             if (r.badRecords() > 0) {
-                err().println(trace + ": " + r.badRecords() + " malformed records skipped");
+                err().println(trace + ": " + r.badRecords() + " malformed records skipped (first at record "
+                        + r.firstBadRecord() + ")");
             }
         }
         Table t = new Table("channels_per_client", "clients_per_channel", "mixes", "channels_per_mix",

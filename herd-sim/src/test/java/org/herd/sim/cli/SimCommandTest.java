@@ -159,4 +159,29 @@ class SimCommandTest {
         assertEquals(8, r.number("drac_h3_median"), "2 x 2^2");
         assertTrue(r.err().contains("g.csv: line 6:") && r.err().contains("g.csv: line 7:"), r.err());
     }
+
+    @Test
+    void malformedBinaryRecordsAreReportedNotSilentlyDropped() throws IOException {
+        Path trace = dir.resolve("bad.bin");
+        try (TraceWriter w = new TraceWriter(trace, 0, 4)) {
+            w.write(0, 10, 0, 1);
+            w.write(1, 10, 2, 2);   // caller = callee: malformed
+            w.write(2, 10, 2, 3);
+        }
+        for (String[] args : new String[][] {
+                {"attack", "intersection", "--trace", trace.toString()},
+                {"superpeers", "--trace", trace.toString(), "--sps-per-mix", "1", "--clients-per-sp", "4",
+                        "--channels-per-client", "1", "--clients-per-channel", "1"},
+                {"cost", "--trace", trace.toString()}}) {
+            String[] full = java.util.Arrays.copyOf(args, args.length + 4);
+            full[args.length] = "--json";
+            full[args.length + 1] = "--no-progress";
+            full[args.length + 2] = "--csv";
+            full[args.length + 3] = dir.resolve(args[0] + ".csv").toString();
+            Run r = run(full);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(2, r.number("calls"), args[0]);
+            assertTrue(r.err().contains("1 malformed records skipped (first at record 1)"), args[0] + ": " + r.err());
+        }
+    }
 }
