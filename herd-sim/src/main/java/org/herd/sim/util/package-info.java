@@ -1,0 +1,2 @@
+/** Primitive collections sized for month-scale traces (no boxing, no per-entry objects). */
+package org.herd.sim.util;
