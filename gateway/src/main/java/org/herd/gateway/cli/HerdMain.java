@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "Herd: an anonymity network for voice calls, and its SIP gateway.",
         subcommands = {CommandLine.HelpCommand.class, org.herd.gateway.bench.BenchCommand.class,
                 org.herd.gateway.keys.KeysCommand.class,
-                org.herd.gateway.devnet.LinkNodeCommand.class})
+                org.herd.gateway.devnet.LinkNodeCommand.class,
+                org.herd.sim.cli.SimCommand.class})
 public final class HerdMain implements Runnable {
 
     @CommandLine.Spec
