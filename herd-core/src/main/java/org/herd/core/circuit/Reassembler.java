@@ -12,7 +12,7 @@ import org.herd.core.wire.RelayCell;
  * partial message, a repeated fragment, no free slot) is dropped and counted, never thrown.
  * A completed or expired slot is zeroed so no message bytes linger. Not thread-safe.
  */
-final class Reassembler {
+public final class Reassembler {
 
     private final long[] owner;
     private final int[] command;
@@ -29,7 +29,8 @@ final class Reassembler {
     long overflow;
     long expired;
 
-    Reassembler(int slots, long lifetimeNanos) {
+    /** At most {@code slots} partial messages, each kept at most {@code lifetimeNanos}. */
+    public Reassembler(int slots, long lifetimeNanos) {
         owner = new long[slots];
         command = new int[slots];
         messageId = new int[slots];
@@ -47,7 +48,7 @@ final class Reassembler {
      * {@code cmd}) that arrived on circuit {@code key}; returns the whole message once complete,
      * else null (incomplete, or dropped and counted).
      */
-    byte[] accept(long key, int cmd, byte[] buffer, int cellOffset, int length, long now) {
+    public byte[] accept(long key, int cmd, byte[] buffer, int cellOffset, int length, long now) {
         int off = cellOffset + RelayCell.BODY_OFFSET + RelayCell.DATA_OFFSET;
         if (ControlFragment.check(buffer, off, length) != ControlFragment.OK) {
             malformed++;
@@ -94,7 +95,7 @@ final class Reassembler {
     }
 
     /** Drops every partial message of circuit {@code key} (it was torn down). */
-    void forget(long key) {
+    public void forget(long key) {
         for (int s = 0; s < used.length; s++) {
             if (used[s] && owner[s] == key) {
                 release(s);
@@ -103,7 +104,7 @@ final class Reassembler {
     }
 
     /** Drops partial messages whose deadline has passed. */
-    void expire(long now) {
+    public void expire(long now) {
         for (int s = 0; s < used.length; s++) {
             if (used[s] && deadline[s] - now <= 0) {
                 expired++;
@@ -113,13 +114,22 @@ final class Reassembler {
     }
 
     /** Partial messages held now. */
-    int pending() {
+    public int pending() {
         int n = 0;
         for (boolean u : used) {
             n += u ? 1 : 0;
         }
         return n;
     }
+
+    /** Fragments dropped (malformed or no free slot) since the last call; resets the tally. */
+    public long takeDrops() {
+        long d = malformed + overflow - reported;
+        reported = malformed + overflow;
+        return d;
+    }
+
+    private long reported;
 
     private int find(long key, int cmd, int id) {
         for (int s = 0; s < used.length; s++) {
