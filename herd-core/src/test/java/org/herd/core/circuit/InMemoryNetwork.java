@@ -75,7 +75,7 @@ public final class InMemoryNetwork {
             }
             Transit t = new Transit(from, peer, Arrays.copyOfRange(buffer, offset, offset + Cell.SIZE));
             for (Consumer<Transit> tap : taps) {
-                tap.accept(t);
+                tap.accept(new Transit(from, peer, t.cell().clone())); // receivers work in place
             }
             queue.add(t);
         };
