@@ -132,7 +132,7 @@ public final class Call {
             return;
         }
         framesReceived++;
-        client.listener().onFrame(this, sealer.highestFrameOpened(), frame, 0, n);
+        client.listener().onFrame(this, sealer.lastFrameOpened(), frame, 0, n);
     }
 
     void end(int reason) {

@@ -153,6 +153,28 @@ public final class TestNet {
         }
     }
 
+    /** A certificate of zone {@code zone} for a fresh key that never joined (the directory does not know it). */
+    public ClientCertificate stranger(String zone) {
+        Zone z = zones.get(zone);
+        return ClientCertificate.issue(z.directoryKey(), z.name(), random.nextLong(),
+                IdentityKeyPair.generate(random).publicKey(), NOW_MS - DAY_MS, NOW_MS + 30 * DAY_MS);
+    }
+
+    /** Sum of every drop counter of every Mix and client, and of the end-to-end sealers of live calls. */
+    public long allDrops() {
+        long n = 0;
+        for (MixNode m : allMixes) {
+            n += m.mix().counters().forwardDrops() + m.mix().counters().backwardDrops();
+        }
+        for (ClientNode c : clients) {
+            n += c.client.counters().circuitDrops();
+            for (Call call : c.client.calls()) {
+                n += call.framesDropped();
+            }
+        }
+        return n;
+    }
+
     /** The Mixes of zone {@code name}. */
     public List<MixNode> mixes(String name) {
         return zones.get(name).mixes();

@@ -72,6 +72,7 @@ public final class FrameSealer {
 
     private long nextFrame;
     private long highest = -1;
+    private long lastOpened = -1;
     private long seenMask;
     private long tampered;
     private long replayed;
@@ -153,12 +154,18 @@ public final class FrameSealer {
             return REPLAYED;
         }
         crypt(recvEcb, (int) number, in, off + FRAME_NUMBER_SIZE, n, out, outOff);
+        lastOpened = number;
         return n;
     }
 
-    /** The frame number of the frame last opened successfully, or -1. */
+    /** The highest frame number opened so far, or -1. */
     public long highestFrameOpened() {
         return highest;
+    }
+
+    /** The frame number of the frame {@link #open} opened last (it may be older than the highest), or -1. */
+    public long lastFrameOpened() {
+        return lastOpened;
     }
 
     /** Frames whose tag did not verify. */
