@@ -491,34 +491,31 @@ public final class CallClient {
         return counters;
     }
 
+    private Attachment attachment(String zone) {
+        for (Attachment a : attachments) {
+            if (a.zone.name().equals(zone)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** True once the zone's directory accepted this client's registration. */
     public boolean isRegistered(String zone) {
-        for (Attachment a : attachments) {
-            if (a.zone.name().equals(zone)) {
-                return a.registered;
-            }
-        }
-        return false;
+        Attachment a = attachment(zone);
+        return a != null && a.registered;
     }
 
-    /** The circuit calls to this client arrive on, in {@code zone}. */
+    /** The circuit calls to this client arrive on, in {@code zone}, or null. */
     public Circuit inboundCircuit(String zone) {
-        for (Attachment a : attachments) {
-            if (a.zone.name().equals(zone)) {
-                return a.inbound;
-            }
-        }
-        return null;
+        Attachment a = attachment(zone);
+        return a == null ? null : a.inbound;
     }
 
-    /** The circuit this client places calls from, in {@code zone}. */
+    /** The circuit this client places calls from, in {@code zone}, or null. */
     public Circuit outboundCircuit(String zone) {
-        for (Attachment a : attachments) {
-            if (a.zone.name().equals(zone)) {
-                return a.outbound;
-            }
-        }
-        return null;
+        Attachment a = attachment(zone);
+        return a == null ? null : a.outbound;
     }
 
     /** True once every circuit of every joined zone is open. */

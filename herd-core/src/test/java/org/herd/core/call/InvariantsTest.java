@@ -30,21 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class InvariantsTest {
 
-    /** A call between alice (alpha) and bob (beta), ready to carry frames. */
-    private record Setup(TestNet t, TestNet.ClientNode alice, TestNet.ClientNode bob, Call call, Call answer) {
-    }
-
-    private static Setup call(String test) throws Exception {
-        TestNet t = new TestNet(test, TestNet.newSeed());
-        t.zone("alpha", 3);
-        t.zone("beta", 3);
-        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
-        TestNet.ClientNode bob = t.client("bob", "beta", 1);
-        t.settle();
-        Call call = alice.client.call(bob.certificate());
-        t.net.run();
-        assertEquals(Call.State.ACTIVE, call.state());
-        return new Setup(t, alice, bob, call, bob.incoming.get(0));
+    private static TestNet.CallSetup call(String test) throws Exception {
+        return TestNet.activeCall(test, 3);
     }
 
     /** The directed links that carried RELAY cells while {@code action} ran, in path order from {@code from}. */
@@ -82,7 +69,7 @@ class InvariantsTest {
 
     @Test
     void i1BytesOnSuccessiveLinksAgreeNoMoreThanChance() throws Exception {
-        Setup s = call("i1");
+        TestNet.CallSetup s = call("i1");
         int frames = 300;
         byte[] f = new byte[160]; // a constant frame: the worst case for I1
         Map<Long, List<byte[]>> forward = capture(s.t(), () -> {
@@ -139,7 +126,7 @@ class InvariantsTest {
         }
         assertEquals(Set.of("prev:long", "next:long", "relay:OnionRelay"), fields);
 
-        Setup s = call("i2i3");
+        TestNet.CallSetup s = call("i2i3");
         Map<Long, List<byte[]>> links = capture(s.t(), () -> {
             s.call().sendFrame(new byte[160], 0, 160);
             s.t().net.run();

@@ -21,21 +21,8 @@ import org.junit.jupiter.api.Test;
 /** Calls under tampering, loss, reordering, junk and refusals, in memory. */
 class RobustnessTest {
 
-    private record Setup(TestNet t, TestNet.ClientNode alice, TestNet.ClientNode bob, Call call, Call answer) {
-    }
-
-    private static Setup call(String test) throws Exception {
-        TestNet t = new TestNet(test, TestNet.newSeed());
-        t.zone("alpha", 2);
-        t.zone("beta", 2);
-        // alice's and bob's rendezvous are drawn at random; with 2 Mixes per zone the path has 3 to 5 links.
-        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
-        TestNet.ClientNode bob = t.client("bob", "beta", 1);
-        t.settle();
-        Call call = alice.client.call(bob.certificate());
-        t.net.run();
-        assertEquals(Call.State.ACTIVE, call.state());
-        return new Setup(t, alice, bob, call, bob.incoming.get(0));
+    private static TestNet.CallSetup call(String test) throws Exception {
+        return TestNet.activeCall(test, 2);
     }
 
     /** The directed links (from << 32 | to) a DATA cell takes from {@code sender}. */
@@ -61,7 +48,7 @@ class RobustnessTest {
 
     @Test
     void aTamperedCellAnywhereOnThePathIsDroppedAndCountedAndTheCallGoesOn() throws Exception {
-        Setup s = call("tamper");
+        TestNet.CallSetup s = call("tamper");
         for (boolean forward : new boolean[] {true, false}) {
             Call sender = forward ? s.call() : s.answer();
             TestNet.ClientNode receiver = forward ? s.bob() : s.alice();
@@ -99,7 +86,7 @@ class RobustnessTest {
 
     @Test
     void lostAndReorderedCellsDoNotBreakTheCall() throws Exception {
-        Setup s = call("lossReorder");
+        TestNet.CallSetup s = call("lossReorder");
         List<Long> links = path(s.t(), s.call());
         long dropLink = links.get(links.size() / 2);
         long swapLink = links.get(links.size() - 1);
@@ -152,7 +139,7 @@ class RobustnessTest {
 
     @Test
     void unknownCellAndRelayCommandsAreCountedAndDropped() throws Exception {
-        Setup s = call("unknown");
+        TestNet.CallSetup s = call("unknown");
         TestNet.MixNode m1 = s.alice().mixes.get(0);
         byte[] junk = new byte[Cell.SIZE];
         junk[Cell.COMMAND_OFFSET] = (byte) 77;
@@ -249,7 +236,7 @@ class RobustnessTest {
 
     @Test
     void aCallOnABusyCircuitIsRefusedLocally() throws Exception {
-        Setup s = call("busy");
+        TestNet.CallSetup s = call("busy");
         CallException e = assertThrows(CallException.class, () -> s.alice().client.call(s.bob().certificate()));
         assertEquals(CallException.Reason.BUSY, e.reason());
     }
@@ -283,7 +270,7 @@ class RobustnessTest {
 
     @Test
     void hangingUpTearsDownEverySplice() throws Exception {
-        Setup s = call("hangup");
+        TestNet.CallSetup s = call("hangup");
         int spliced = 0;
         for (TestNet.MixNode m : s.t().allMixes) {
             for (CircuitTable.Entry e : m.mix().table().entries()) {

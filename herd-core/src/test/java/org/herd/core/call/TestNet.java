@@ -175,6 +175,26 @@ public final class TestNet {
         return n;
     }
 
+    /** An active call between alice (zone alpha, Mix 0) and bob (zone beta, Mix 1). */
+    public record CallSetup(TestNet t, ClientNode alice, ClientNode bob, Call call, Call answer) {
+    }
+
+    /** Two zones of {@code mixesPerZone} Mixes, alice calling bob; the call is active. */
+    public static CallSetup activeCall(String test, int mixesPerZone) throws CallException {
+        TestNet t = new TestNet(test, newSeed());
+        t.zone("alpha", mixesPerZone);
+        t.zone("beta", mixesPerZone);
+        ClientNode alice = t.client("alice", "alpha", 0);
+        ClientNode bob = t.client("bob", "beta", 1);
+        t.settle();
+        Call call = alice.client.call(bob.certificate());
+        t.net.run();
+        if (call.state() != Call.State.ACTIVE || bob.incoming.size() != 1) {
+            throw new AssertionError("call not established: " + call);
+        }
+        return new CallSetup(t, alice, bob, call, bob.incoming.get(0));
+    }
+
     /** The Mixes of zone {@code name}. */
     public List<MixNode> mixes(String name) {
         return zones.get(name).mixes();

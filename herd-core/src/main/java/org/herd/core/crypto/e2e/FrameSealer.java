@@ -8,6 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.macs.CMac;
 import org.bouncycastle.crypto.params.KeyParameter;
+import org.herd.core.wire.Bytes;
 
 /**
  * End-to-end sealing of voice frames between caller and callee (§3.2 of the Herd paper: "Herd
@@ -122,7 +123,7 @@ public final class FrameSealer {
             throw new IllegalStateException("frame counter exhausted: re-key the call");
         }
         int number = (int) nextFrame++;
-        putInt(out, outOff, number);
+        Bytes.putInt(out, outOff, number);
         crypt(sendEcb, number, frame, off, length, out, outOff + FRAME_NUMBER_SIZE);
         mac(sendMac, out, outOff, length, out, outOff + FRAME_NUMBER_SIZE + length);
         return length + OVERHEAD;
@@ -148,7 +149,7 @@ public final class FrameSealer {
             tampered++;
             return TAMPERED;
         }
-        long number = getInt(in, off) & 0xFFFF_FFFFL;
+        long number = Bytes.getInt(in, off) & 0xFFFF_FFFFL;
         if (!accept(number)) {
             replayed++;
             return REPLAYED;
@@ -215,10 +216,10 @@ public final class FrameSealer {
         int blocks = (length + 15) / 16;
         for (int i = 0; i < blocks; i++) {
             int b = i * 16;
-            putInt(counters, b, number);
-            putInt(counters, b + 4, 0);
-            putInt(counters, b + 8, 0);
-            putInt(counters, b + 12, i);
+            Bytes.putInt(counters, b, number);
+            Bytes.putInt(counters, b + 4, 0);
+            Bytes.putInt(counters, b + 8, 0);
+            Bytes.putInt(counters, b + 12, i);
         }
         try {
             ecb.doFinal(counters, 0, blocks * 16, keystream, 0);
@@ -228,16 +229,5 @@ public final class FrameSealer {
         for (int i = 0; i < length; i++) {
             out[outOff + i] = (byte) (in[inOff + i] ^ keystream[i]);
         }
-    }
-
-    private static void putInt(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
-    }
-
-    private static int getInt(byte[] b, int off) {
-        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
     }
 }
