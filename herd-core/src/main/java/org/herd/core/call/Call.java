@@ -90,16 +90,24 @@ public final class Call {
         client.listener().onConnected(this);
     }
 
-    /** Hangs up (or refuses a ringing call): END through the rendezvous Mixes, which undo their splices. */
+    /**
+     * Hangs up, or refuses a ringing call: END (reason HANGUP, or REFUSED when ringing) through the
+     * rendezvous Mixes, which undo their splices.
+     */
     public void hangUp() {
+        finish(state == State.RINGING ? ControlMessages.END_REFUSED : ControlMessages.END_HANGUP,
+                ControlMessages.END_HANGUP);
+    }
+
+    /** Ends the call locally for {@code localReason}, sending END with {@code wireReason} if the network holds state for it. */
+    void finish(int wireReason, int localReason) {
         if (state == State.ENDED) {
             return;
         }
         if (state != State.LOOKING_UP) {
-            circuit.sendControl(RelayCommand.END, circuit.lastHopIndex(),
-                    new ControlMessages.End(ControlMessages.END_HANGUP).encode());
+            circuit.sendControl(RelayCommand.END, circuit.lastHopIndex(), new ControlMessages.End(wireReason).encode());
         }
-        end(ControlMessages.END_HANGUP);
+        end(localReason);
     }
 
     /**

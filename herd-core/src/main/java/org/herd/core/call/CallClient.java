@@ -125,6 +125,7 @@ public final class CallClient {
         Circuit outbound;
         boolean registered;
         boolean registering;
+        long registerDeadline;
         byte[] cookie;
 
         Attachment(Zone zone) {
@@ -229,8 +230,7 @@ public final class CallClient {
         for (Call call : new ArrayList<>(calls)) {
             if ((call.state == Call.State.LOOKING_UP || call.state == Call.State.CONNECTING)
                     && call.deadline - now <= 0) {
-                call.hangUp();
-                call.endReason = Call.TIMEOUT;
+                call.finish(ControlMessages.END_HANGUP, Call.TIMEOUT);
             }
         }
         for (Attachment a : attachments) {
@@ -245,6 +245,9 @@ public final class CallClient {
             if (dead(a.outbound)) {
                 endCallOn(a.outbound);
                 a.outbound = build(a, now);
+            }
+            if (a.registering && a.registerDeadline - now <= 0) {
+                a.registering = false; // no REGISTERED came: try again with a fresh cookie
             }
             if (a.inbound.state() == Circuit.State.OPEN && !a.registered && !a.registering) {
                 register(a);
@@ -265,6 +268,7 @@ public final class CallClient {
 
     private void register(Attachment a) {
         a.registering = true;
+        a.registerDeadline = clock.nanoTime() + stepTimeoutNanos;
         a.cookie = new byte[ControlMessages.COOKIE_SIZE];
         random.nextBytes(a.cookie);
         OnionPublicKey onion = endToEndKey.publicKey();
@@ -469,8 +473,7 @@ public final class CallClient {
             call.sealer = org.herd.core.crypto.e2e.FrameSealer.caller(material);
             java.util.Arrays.fill(material, (byte) 0);
         } catch (NtorException e) {
-            call.hangUp();
-            call.endReason = Call.BAD_ANSWER;
+            call.finish(ControlMessages.END_REFUSED, Call.BAD_ANSWER);
             return;
         }
         call.handshake = null;

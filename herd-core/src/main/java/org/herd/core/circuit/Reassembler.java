@@ -6,7 +6,8 @@ import org.herd.core.wire.RelayCell;
 
 /**
  * Reassembles fragmented control messages ({@link ControlFragment}) at a circuit end, with hard
- * bounds: at most {@code slots} partial messages at once (over all circuits of the owner), at
+ * bounds: at most {@code slots} partial messages at once (over all circuits of the owner, and
+ * {@link #PER_CIRCUIT} per circuit), at
  * most {@link ControlFragment#MAX_MESSAGE} bytes each, and a deadline per partial message read
  * from the injected clock's time. Abuse (bad header, a fragment whose count disagrees with the
  * partial message, a repeated fragment, no free slot) is dropped and counted, never thrown.
@@ -24,13 +25,21 @@ public final class Reassembler {
     private final boolean[] used;
     private final byte[][] data;
     private final long lifetimeNanos;
+    private final int perCircuit;
+
+    /** Partial messages one circuit may have at once. */
+    public static final int PER_CIRCUIT = 2;
 
     long malformed;
     long overflow;
     long expired;
 
-    /** At most {@code slots} partial messages, each kept at most {@code lifetimeNanos}. */
+    /**
+     * At most {@code slots} partial messages in all, at most {@link #PER_CIRCUIT} per circuit (so
+     * one circuit cannot take every slot), each kept at most {@code lifetimeNanos}.
+     */
     public Reassembler(int slots, long lifetimeNanos) {
+        perCircuit = Math.min(PER_CIRCUIT, slots);
         owner = new long[slots];
         command = new int[slots];
         messageId = new int[slots];
@@ -63,6 +72,10 @@ public final class Reassembler {
         }
         int s = find(key, cmd, id);
         if (s < 0) {
+            if (partialsOf(key) >= perCircuit) {
+                overflow++;
+                return null;
+            }
             s = free(now);
             if (s < 0) {
                 overflow++;
@@ -130,6 +143,14 @@ public final class Reassembler {
     }
 
     private long reported;
+
+    private int partialsOf(long key) {
+        int n = 0;
+        for (int s = 0; s < used.length; s++) {
+            n += used[s] && owner[s] == key ? 1 : 0;
+        }
+        return n;
+    }
 
     private int find(long key, int cmd, int id) {
         for (int s = 0; s < used.length; s++) {

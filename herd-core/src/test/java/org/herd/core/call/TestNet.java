@@ -77,6 +77,8 @@ public final class TestNet {
     public final List<ClientNode> clients = new ArrayList<>();
     public final Mix.Config mixConfig;
     private final Map<Mix, Integer> mixIndex = new HashMap<>();
+    /** While positive, directory replies are lost (and this counts down). */
+    public int loseDirectoryReplies;
 
     public TestNet(String testName, long seed, Mix.Config mixConfig) {
         this.seed = seed;
@@ -124,6 +126,10 @@ public final class TestNet {
                 @Override
                 public void register(long requestId, IdentityPublicKey rendezvousMix, ControlMessages.Register r) {
                     ControlMessages.Registered reply = z.registry().register(rendezvousMix, r);
+                    if (loseDirectoryReplies > 0) {
+                        loseDirectoryReplies--;
+                        return;
+                    }
                     net.post(() -> holder[0].onRegistered(requestId, reply));
                 }
 
@@ -133,6 +139,10 @@ public final class TestNet {
                     ControlMessages.Answer reply = target == null
                             ? ControlMessages.Answer.refused(ControlMessages.STATUS_UNKNOWN_ZONE)
                             : target.registry().lookup(r);
+                    if (loseDirectoryReplies > 0) {
+                        loseDirectoryReplies--;
+                        return;
+                    }
                     net.post(() -> holder[0].onAnswer(requestId, reply));
                 }
             };

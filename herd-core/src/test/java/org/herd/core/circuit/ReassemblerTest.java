@@ -102,4 +102,19 @@ class ReassemblerTest {
         r.forget(1);
         assertEquals(0, r.pending());
     }
+
+    @Test
+    void oneCircuitCannotTakeEverySlot() {
+        Reassembler r = new Reassembler(8, 1000);
+        for (int id = 0; id < Reassembler.PER_CIRCUIT; id++) {
+            assertNull(feed(r, 1, fragments(id, message(500)).get(0), 0));
+        }
+        assertNull(feed(r, 1, fragments(99, message(500)).get(0), 0));
+        assertEquals(1, r.overflow);
+        assertEquals(Reassembler.PER_CIRCUIT, r.pending());
+        // Another circuit still gets a slot and completes its message.
+        List<byte[]> other = fragments(5, message(300));
+        assertNull(feed(r, 2, other.get(0), 0));
+        assertArrayEquals(message(300), feed(r, 2, other.get(1), 0));
+    }
 }
