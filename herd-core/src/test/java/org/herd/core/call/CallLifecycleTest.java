@@ -149,4 +149,36 @@ class CallLifecycleTest {
         t.net.run();
         assertEquals(Call.State.ACTIVE, third.state());
     }
+
+    @Test
+    void aDirectoryThatSubstitutesTheCalleesOnionKeyIsCaught() throws Exception {
+        TestNet t = new TestNet("lyingDirectory", TestNet.newSeed());
+        t.zone("alpha", 2);
+        t.zone("beta", 2);
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        TestNet.ClientNode bob = t.client("bob", "beta", 1);
+        TestNet.ClientNode mallory = t.client("mallory", "beta", 0);
+        t.settle();
+        var malloryAnswer = t.registry("beta").lookup(
+                new ControlMessages.Lookup("beta", mallory.key.publicKey().encoded()));
+        // 1. Mallory's onion key and binding in place of bob's: the binding is not by bob's key.
+        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), a.rendezvous(), a.cookie(),
+                malloryAnswer.onionKey(), malloryAnswer.bindingUntil(), malloryAnswer.bindingSignature());
+        Call call = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ENDED, call.state());
+        assertEquals(Call.BAD_ANSWER, call.endReason());
+        assertTrue(bob.incoming.isEmpty());
+        // 2. Bob's binding but Mallory's rendezvous and cookie: the end-to-end handshake reaches
+        // Mallory, who cannot answer for bob's onion key, so no call is established.
+        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), malloryAnswer.rendezvous(),
+                malloryAnswer.cookie(), a.onionKey(), a.bindingUntil(), a.bindingSignature());
+        t.tick();
+        Call second = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ENDED, second.state());
+        assertTrue(mallory.incoming.isEmpty(), "mallory's client refuses a handshake for another key");
+        assertEquals(ControlMessages.END_REFUSED, second.endReason());
+        assertNoSplices(t);
+    }
 }

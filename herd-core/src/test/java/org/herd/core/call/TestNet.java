@@ -77,6 +77,8 @@ public final class TestNet {
     public final List<ClientNode> clients = new ArrayList<>();
     public final Mix.Config mixConfig;
     private final Map<Mix, Integer> mixIndex = new HashMap<>();
+    /** Rewrites every LOOKUP answer before it leaves the directory (a lying directory). */
+    public java.util.function.UnaryOperator<ControlMessages.Answer> answerRewriter = a -> a;
     /** While positive, directory replies are lost (and this counts down). */
     public int loseDirectoryReplies;
 
@@ -136,9 +138,9 @@ public final class TestNet {
                 @Override
                 public void lookup(long requestId, ControlMessages.Lookup r) {
                     Zone target = zones.get(r.zone());
-                    ControlMessages.Answer reply = target == null
+                    ControlMessages.Answer reply = answerRewriter.apply(target == null
                             ? ControlMessages.Answer.refused(ControlMessages.STATUS_UNKNOWN_ZONE)
-                            : target.registry().lookup(r);
+                            : target.registry().lookup(r));
                     if (loseDirectoryReplies > 0) {
                         loseDirectoryReplies--;
                         return;
