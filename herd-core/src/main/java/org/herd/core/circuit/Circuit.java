@@ -91,9 +91,10 @@ public final class Circuit {
         cell[Cell.COMMAND_OFFSET] = (byte) CellCommand.CREATE;
         byte[] h = pending.handshake();
         System.arraycopy(h, 0, cell, Cell.PAYLOAD_OFFSET, h.length);
-        outlet.send(peer, cell, 0);
+        // State first: an outlet may deliver synchronously, and the answer must find us waiting.
         state = State.CREATING;
         deadline = now + stepTimeoutNanos;
+        outlet.send(peer, cell, 0);
     }
 
     /** Handles the first hop's CREATED cell; false (and FAILED, DESTROY sent) if it does not verify. */
@@ -134,9 +135,9 @@ public final class Circuit {
         }
         MixRef next = path.get(built);
         pending = Ntor.client(Ntor.herdId(next.identity()), next.onionKey(), random);
-        sendControl(RelayCommand.EXTEND, built - 1, new ControlMessages.Extend(pending.handshake()).encode());
         state = State.EXTENDING;
         deadline = now + stepTimeoutNanos;
+        sendControl(RelayCommand.EXTEND, built - 1, new ControlMessages.Extend(pending.handshake()).encode());
         return true;
     }
 

@@ -3,11 +3,8 @@ package org.herd.core.crypto.e2e;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
-import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.macs.CMac;
-import org.bouncycastle.crypto.params.KeyParameter;
+import javax.crypto.spec.IvParameterSpec;
 import org.herd.core.wire.Bytes;
 
 /**
@@ -22,7 +19,11 @@ import org.herd.core.wire.Bytes;
  *  tag          = AES-CMAC(k_mac, frame number 4 | n 2 | 0^10 | ciphertext | 0^pad)   (encrypt-then-MAC)
  * </pre>
  * The MAC input is zero-padded to whole AES blocks (unambiguous, as {@code n} is in its first
- * block) so that Bouncy Castle's CMAC never takes its partial-block path, which allocates.
+ * block), so CMAC (NIST SP 800-38B, RFC 4493) always takes its complete-last-block path: CBC-MAC
+ * over the blocks with subkey {@code K1} XORed into the last one — computed here with a
+ * once-initialised JCA AES-CBC (AES-NI) and allocates nothing; with Bouncy Castle's software
+ * {@code CMac} instead, seal + open of a 160-byte frame took 4.0 µs, with this 1.3 µs (JMH
+ * {@code CircuitBenchmark}, one noisy run on a loaded 2-core machine).
  *
  * A 160-byte G.711 frame seals to 180 bytes and fits a relay cell's 212 data bytes. Keys
  * (64 bytes of KDF output): caller→callee encryption and MAC keys, then callee→caller; each side
@@ -31,7 +32,7 @@ import org.herd.core.wire.Bytes;
  * once within a 64-frame window, so loss and reordering are tolerated and replays dropped.
  *
  * <p>Why not AES-GCM: the JCA needs a fresh {@code GCMParameterSpec} and a re-init per frame
- * (allocation and key-schedule work); CTR from a once-initialised ECB cipher plus a once-keyed
+ * (allocation and key-schedule work); CTR from a once-initialised ECB cipher plus a CBC-based
  * CMAC allocates nothing per frame. Not thread-safe: one instance per call leg and thread.
  *
  * <p>Layering: this sub-package belongs to the crypto layer (the only code that touches JCA and
@@ -63,9 +64,12 @@ public final class FrameSealer {
     private static final int BLOCKS = (MAX_FRAME + 15) / 16;
 
     private final Cipher sendEcb;
-    private final CMac sendMac = new CMac(AESEngine.newInstance());
+    private final Cipher sendMac;
+    private final byte[] sendK1;
     private final Cipher recvEcb;
-    private final CMac recvMac = new CMac(AESEngine.newInstance());
+    private final Cipher recvMac;
+    private final byte[] recvK1;
+    private final byte[] cbcOut = new byte[16 + BLOCKS * 16];
     private final byte[] counters = new byte[BLOCKS * 16];
     private final byte[] keystream = new byte[BLOCKS * 16];
     private final byte[] tag = new byte[TAG_SIZE];
@@ -88,11 +92,34 @@ public final class FrameSealer {
         try {
             sendEcb = ecb(Arrays.copyOfRange(material, send, send + 16));
             recvEcb = ecb(Arrays.copyOfRange(material, recv, recv + 16));
+            byte[] sendMacKey = Arrays.copyOfRange(material, send + 16, send + 32);
+            byte[] recvMacKey = Arrays.copyOfRange(material, recv + 16, recv + 32);
+            sendMac = cbc(sendMacKey);
+            recvMac = cbc(recvMacKey);
+            sendK1 = subkey1(ecb(sendMacKey));
+            recvK1 = subkey1(ecb(recvMacKey));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES is required by the Java platform", e);
         }
-        sendMac.init(new KeyParameter(material, send + 16, 16));
-        recvMac.init(new KeyParameter(material, recv + 16, 16));
+    }
+
+    private static Cipher cbc(byte[] key) throws GeneralSecurityException {
+        Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+        return c;
+    }
+
+    /** RFC 4493 §2.3: {@code L = AES(K, 0^128)}, {@code K1 = L << 1}, XOR {@code 0x87} into the last byte if L's top bit was set. */
+    private static byte[] subkey1(Cipher ecb) throws GeneralSecurityException {
+        byte[] l = ecb.doFinal(new byte[16]);
+        byte[] k1 = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            k1[i] = (byte) (l[i] << 1 | (i < 15 ? (l[i + 1] & 0xFF) >>> 7 : 0));
+        }
+        if ((l[0] & 0x80) != 0) {
+            k1[15] ^= (byte) 0x87;
+        }
+        return k1;
     }
 
     private static Cipher ecb(byte[] key) throws GeneralSecurityException {
@@ -125,7 +152,7 @@ public final class FrameSealer {
         int number = (int) nextFrame++;
         Bytes.putInt(out, outOff, number);
         crypt(sendEcb, number, frame, off, length, out, outOff + FRAME_NUMBER_SIZE);
-        mac(sendMac, out, outOff, length, out, outOff + FRAME_NUMBER_SIZE + length);
+        mac(sendMac, sendK1, out, outOff, length, out, outOff + FRAME_NUMBER_SIZE + length);
         return length + OVERHEAD;
     }
 
@@ -140,7 +167,7 @@ public final class FrameSealer {
             malformed++;
             return MALFORMED;
         }
-        mac(recvMac, in, off, n, tag, 0);
+        mac(recvMac, recvK1, in, off, n, tag, 0);
         int diff = 0;
         for (int i = 0; i < TAG_SIZE; i++) {
             diff |= tag[i] ^ in[off + FRAME_NUMBER_SIZE + n + i];
@@ -185,15 +212,31 @@ public final class FrameSealer {
     }
 
     /** CMAC over the block-aligned MAC input built from the sealed frame at {@code in[off..]}. */
-    private void mac(CMac cmac, byte[] in, int off, int n, byte[] out, int outOff) {
+    private void mac(Cipher cbc, byte[] k1, byte[] in, int off, int n, byte[] out, int outOff) {
         int padded = 16 + (n + 15) / 16 * 16;
         Arrays.fill(macInput, 0, padded, (byte) 0);
         System.arraycopy(in, off, macInput, 0, FRAME_NUMBER_SIZE);
         macInput[4] = (byte) (n >>> 8);
         macInput[5] = (byte) n;
         System.arraycopy(in, off + FRAME_NUMBER_SIZE, macInput, 16, n);
-        cmac.update(macInput, 0, padded);
-        cmac.doFinal(out, outOff);
+        cmacBlocks(cbc, k1, macInput, padded, cbcOut);
+        System.arraycopy(cbcOut, padded - 16, out, outOff, TAG_SIZE);
+    }
+
+    /**
+     * AES-CMAC of {@code message[0..length)}, {@code length} a positive multiple of 16 (RFC 4493 §2.4
+     * with a complete last block): CBC-MAC with {@code K1} XORed into the last block; the tag is
+     * the last 16 bytes of {@code out}. {@code message} is modified.
+     */
+    static void cmacBlocks(Cipher cbc, byte[] k1, byte[] message, int length, byte[] out) {
+        for (int i = 0; i < 16; i++) {
+            message[length - 16 + i] ^= k1[i];
+        }
+        try {
+            cbc.doFinal(message, 0, length, out, 0); // doFinal resets the CBC chain to the zero IV
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private boolean accept(long number) {
@@ -223,7 +266,7 @@ public final class FrameSealer {
         }
         try {
             ecb.doFinal(counters, 0, blocks * 16, keystream, 0);
-        } catch (ShortBufferException | javax.crypto.IllegalBlockSizeException | javax.crypto.BadPaddingException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
         for (int i = 0; i < length; i++) {

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.macs.CMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /** End-to-end frame sealing: round trip, tamper, replay window, direction separation, no allocation. */
@@ -98,5 +105,43 @@ class FrameSealerTest {
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
         System.out.println("FrameSealer: " + allocated + " bytes allocated for " + frames + " seal+open");
         assertTrue(allocated < frames / 10, allocated + " bytes");
+    }
+
+    private static byte[] cmac(byte[] key, byte[] message) throws Exception {
+        Cipher cbc = Cipher.getInstance("AES/CBC/NoPadding");
+        cbc.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+        Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
+        ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+        var m = FrameSealer.class.getDeclaredMethod("subkey1", Cipher.class);
+        m.setAccessible(true);
+        byte[] k1 = (byte[]) m.invoke(null, ecb);
+        byte[] out = new byte[message.length];
+        FrameSealer.cmacBlocks(cbc, k1, message.clone(), message.length, out);
+        return Arrays.copyOfRange(out, out.length - 16, out.length);
+    }
+
+    @Test
+    void cmacMatchesRfc4493AndBouncyCastle() throws Exception {
+        HexFormat hex = HexFormat.of();
+        // RFC 4493 §4, AES-128 key and examples 2 (16 bytes) and 4 (64 bytes).
+        byte[] key = hex.parseHex("2b7e151628aed2a6abf7158809cf4f3c");
+        byte[] m64 = hex.parseHex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+                + "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710");
+        assertEquals("070a16b46b4d4144f79bdd9dd04a287c", hex.formatHex(cmac(key, Arrays.copyOf(m64, 16))));
+        assertEquals("51f0bebf7e3b9d92fc49741779363cfe", hex.formatHex(cmac(key, m64)));
+        // And Bouncy Castle's CMAC agrees on random keys and block-aligned messages.
+        Random r = new Random(7);
+        for (int i = 0; i < 50; i++) {
+            byte[] k = new byte[16];
+            byte[] msg = new byte[16 * (1 + r.nextInt(14))];
+            r.nextBytes(k);
+            r.nextBytes(msg);
+            CMac bc = new CMac(AESEngine.newInstance());
+            bc.init(new KeyParameter(k));
+            bc.update(msg, 0, msg.length);
+            byte[] expected = new byte[16];
+            bc.doFinal(expected, 0);
+            assertArrayEquals(expected, cmac(k, msg));
+        }
     }
 }
