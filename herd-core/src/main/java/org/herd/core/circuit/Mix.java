@@ -71,7 +71,7 @@ public final class Mix {
     private final LongMap<Circuit> own = new LongMap<>();
     private final List<Circuit> ownList = new ArrayList<>();
     private final LongMap<long[]> pendingExtends = new LongMap<>();
-    private final Map<Long, Long> pendingRequests = new HashMap<>();
+    private final Map<Long, long[]> pendingRequests = new HashMap<>(); // id -> {circuit key, deadline}
     private final Map<Long, ByteBuffer> pendingCookies = new HashMap<>();
     private final Map<ByteBuffer, Long> registrations = new HashMap<>();
     private final Map<IdentityPublicKey, Integer> peersByIdentity = new HashMap<>();
@@ -507,23 +507,23 @@ public final class Mix {
 
     private void onRegister(CircuitTable.Entry e, ControlMessages.Register m) {
         long id = nextRequestId++;
-        pendingRequests.put(id, e.prev());
+        pendingRequests.put(id, new long[] {e.prev(), clock.nanoTime() + config.stepTimeoutNanos()});
         pendingCookies.put(id, ByteBuffer.wrap(m.cookie().clone()));
         directory.register(id, identity, m);
     }
 
     private void onLookup(CircuitTable.Entry e, ControlMessages.Lookup m) {
         long id = nextRequestId++;
-        pendingRequests.put(id, e.prev());
+        pendingRequests.put(id, new long[] {e.prev(), clock.nanoTime() + config.stepTimeoutNanos()});
         directory.lookup(id, m);
     }
 
     /** The directory answered REGISTER request {@code requestId}; call on the Mix's thread. */
     public void onRegistered(long requestId, ControlMessages.Registered reply) {
-        Long key = pendingRequests.remove(requestId);
+        long[] pending = pendingRequests.remove(requestId);
         ByteBuffer cookie = pendingCookies.remove(requestId);
-        CircuitTable.Entry e = key == null ? null : table.get(key);
-        if (e == null || e.prev() != key) {
+        CircuitTable.Entry e = pending == null ? null : table.get(pending[0]);
+        if (e == null || e.prev() != pending[0]) {
             return;
         }
         if (reply.status() == ControlMessages.STATUS_OK && cookie != null) {
@@ -535,9 +535,9 @@ public final class Mix {
 
     /** The directory answered LOOKUP request {@code requestId}; call on the Mix's thread. */
     public void onAnswer(long requestId, ControlMessages.Answer reply) {
-        Long key = pendingRequests.remove(requestId);
-        CircuitTable.Entry e = key == null ? null : table.get(key);
-        if (e != null && e.prev() == key) {
+        long[] pending = pendingRequests.remove(requestId);
+        CircuitTable.Entry e = pending == null ? null : table.get(pending[0]);
+        if (e != null && e.prev() == pending[0]) {
             sendBackward(e, RelayCommand.ANSWER, reply.encode());
         }
     }
@@ -609,6 +609,14 @@ public final class Mix {
             }
         }
         reassembler.expire(now);
+        // A directory that never answers must not leave state behind (the client retries).
+        for (Iterator<Map.Entry<Long, long[]>> it = pendingRequests.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, long[]> p = it.next();
+            if (p.getValue()[1] - now <= 0) {
+                pendingCookies.remove(p.getKey());
+                it.remove();
+            }
+        }
         for (Iterator<Circuit> it = new ArrayList<>(ownList).iterator(); it.hasNext();) {
             Circuit oc = it.next();
             if (oc.poll(now)) {

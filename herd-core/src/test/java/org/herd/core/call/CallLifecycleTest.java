@@ -120,10 +120,13 @@ class CallLifecycleTest {
         TestNet.ClientNode bob = t.client("bob", "alpha", 0);
         t.settle();
         assertTrue(!bob.client.isRegistered("alpha"));
+        assertTrue(t.mixes("alpha").stream().mapToInt(m -> m.mix().pendingControlState()).sum() > 0);
         t.clock.advance(5, TimeUnit.SECONDS);
         t.settle();
         assertTrue(bob.client.isRegistered("alpha"));
         assertEquals(ControlMessages.STATUS_OK, bob.registered.get("alpha"));
+        // The unanswered request expired at the Mix: no state is left behind.
+        assertEquals(0, t.mixes("alpha").stream().mapToInt(m -> m.mix().pendingControlState()).sum());
     }
 
     @Test
