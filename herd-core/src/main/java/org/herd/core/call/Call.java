@@ -82,11 +82,11 @@ public final class Call {
         if (state != State.RINGING) {
             throw new IllegalStateException("cannot accept a call that is " + state);
         }
-        circuit.sendControl(RelayCommand.CONNECTED, circuit.lastHopIndex(),
-                new ControlMessages.Connected(callId, calleeReply).encode());
         sealer = FrameSealer.callee(keyMaterial);
         Arrays.fill(keyMaterial, (byte) 0);
         state = State.ACTIVE;
+        circuit.sendControl(RelayCommand.CONNECTED, circuit.lastHopIndex(),
+                new ControlMessages.Connected(callId, calleeReply).encode());
         client.listener().onConnected(this);
     }
 

@@ -174,6 +174,9 @@ public final class CallClient {
         long now = clock.nanoTime();
         a.inbound = build(a, now);
         a.outbound = build(a, now);
+        // Started only once findable: an outlet may deliver the answer synchronously.
+        a.inbound.start(now);
+        a.outbound.start(now);
     }
 
     /** A circuit to the zone's Mix and on to a rendezvous Mix chosen uniformly among the zone's Mixes (I5). */
@@ -186,9 +189,7 @@ public final class CallClient {
         do {
             id = random.nextInt() & 0x7FFF_FFFF | high;
         } while (id == 0 || find(a.zone.mixPeer(), id) != null);
-        Circuit c = new Circuit(outlet, a.zone.mixPeer(), id, path, random, stepTimeoutNanos);
-        c.start(now);
-        return c;
+        return new Circuit(outlet, a.zone.mixPeer(), id, path, random, stepTimeoutNanos);
     }
 
     private Circuit find(int peer, int circuitId) {
@@ -241,10 +242,12 @@ public final class CallClient {
                 a.registered = false;
                 a.registering = false;
                 a.inbound = build(a, now);
+                a.inbound.start(now);
             }
             if (dead(a.outbound)) {
                 endCallOn(a.outbound);
                 a.outbound = build(a, now);
+                a.outbound.start(now);
             }
             if (a.registering && a.registerDeadline - now <= 0) {
                 a.registering = false; // no REGISTERED came: try again with a fresh cookie

@@ -46,7 +46,7 @@ class MixFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "3s")
     void anyCellIsHandledWithoutThrowing(byte[] input) {
         setUp();
         java.util.Arrays.fill(CELL, (byte) 0);

@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 class ControlMessagesFuzzTest {
 
-    @FuzzTest(maxDuration = "5s")
+    @FuzzTest(maxDuration = "3s")
     void decodersAreTotalAndCanonical(byte[] input) {
         if (input.length == 0) {
             return;
