@@ -298,4 +298,26 @@ class InvariantsTest {
         assertTrue(creates[0] >= 1);
     }
 
+
+    @Test
+    void neitherPartyLearnsTheOthersMix() throws Exception {
+        TestNet.CallSetup s = call("hiddenMixes");
+        s.call().sendFrame(new byte[160], 0, 160);
+        s.answer().sendFrame(new byte[160], 0, 160);
+        s.t().net.run();
+        var m1 = s.alice().mixes.get(0).ref().identity();
+        var r1 = s.call().circuit().lastHop().identity();
+        var m2 = s.bob().mixes.get(0).ref().identity();
+        var r2 = s.bob().client.inboundCircuit("beta").lastHop().identity();
+        // The callee holds nothing of the caller's side.
+        assertEquals(List.of(), ObjectScan.find(s.bob().client, m1));
+        assertEquals(List.of(), ObjectScan.find(s.bob().client, r1));
+        // The caller learned the callee's rendezvous Mix (to connect) but not its Mix, unless the
+        // callee drew its own Mix as rendezvous Mix (the paper's "not necessarily distinct").
+        if (!m2.equals(r2)) {
+            assertEquals(List.of(), ObjectScan.find(s.alice().client, m2));
+        }
+        // The scan does see a Mix's key where it is: alice's own circuit names her Mix.
+        assertTrue(!ObjectScan.find(s.alice().client, m1).isEmpty());
+    }
 }
