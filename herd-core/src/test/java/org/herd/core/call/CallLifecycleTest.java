@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.herd.core.circuit.CircuitTable;
 import org.herd.core.wire.ControlMessages;
 import org.junit.jupiter.api.Test;
 
@@ -13,11 +12,7 @@ import org.junit.jupiter.api.Test;
 class CallLifecycleTest {
 
     private static void assertNoSplices(TestNet t) {
-        for (TestNet.MixNode m : t.allMixes) {
-            for (CircuitTable.Entry e : m.mix().table().entries()) {
-                assertTrue(!m.mix().table().isSpliced(e), m.name() + " left a splice: " + e);
-            }
-        }
+        assertEquals(0, t.splices(), "splices left");
     }
 
     @Test
@@ -52,9 +47,7 @@ class CallLifecycleTest {
 
     @Test
     void aRingingCallRefusedByTheCalleeEndsCleanlyForTheCaller() throws Exception {
-        TestNet t = new TestNet("refuse", TestNet.newSeed());
-        t.zone("alpha", 2);
-        t.zone("beta", 2);
+        TestNet t = TestNet.twoZones("refuse", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         bob.autoAccept = false;
@@ -89,9 +82,7 @@ class CallLifecycleTest {
 
     @Test
     void aLookupWithoutAnswerTimesOutAtItsDeadlineAndNotBefore() throws Exception {
-        TestNet t = new TestNet("lookupTimeout", TestNet.newSeed());
-        t.zone("alpha", 2);
-        t.zone("beta", 2);
+        TestNet t = TestNet.twoZones("lookupTimeout", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         t.settle();
@@ -155,9 +146,7 @@ class CallLifecycleTest {
 
     @Test
     void aDirectoryThatSubstitutesTheCalleesOnionKeyIsCaught() throws Exception {
-        TestNet t = new TestNet("lyingDirectory", TestNet.newSeed());
-        t.zone("alpha", 2);
-        t.zone("beta", 2);
+        TestNet t = TestNet.twoZones("lyingDirectory", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         TestNet.ClientNode mallory = t.client("mallory", "beta", 0);

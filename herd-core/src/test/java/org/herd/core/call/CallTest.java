@@ -21,16 +21,10 @@ class CallTest {
         return f;
     }
 
-    static TestNet twoZones(String test) {
-        TestNet t = new TestNet(test, TestNet.newSeed());
-        t.zone("alpha", 3);
-        t.zone("beta", 3);
-        return t;
-    }
 
     @Test
     void callAcrossTwoZonesCarriesFramesBothWaysIntactAndInOrder() throws Exception {
-        TestNet t = twoZones("callAcrossTwoZones");
+        TestNet t = TestNet.twoZones("callAcrossTwoZones", 3);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         t.settle();
@@ -64,11 +58,7 @@ class CallTest {
         assertEquals(Call.State.ENDED, call.state());
         assertEquals(Call.State.ENDED, answer.state());
         assertEquals(List.of(ControlMessages.END_HANGUP), bob.ended);
-        for (TestNet.MixNode m : t.allMixes) {
-            for (var e : m.mix().table().entries()) {
-                assertTrue(!m.mix().table().isSpliced(e), m.name() + " still spliced: " + e);
-            }
-        }
+        assertEquals(0, t.splices(), "splices left after the hang-up");
         // The callee is still registered and can take the next call.
         t.settle();
         Call again = alice.client.call(bob.certificate());

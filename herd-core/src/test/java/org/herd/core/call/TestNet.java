@@ -207,6 +207,25 @@ public final class TestNet {
         return new CallSetup(t, alice, bob, call, bob.incoming.get(0));
     }
 
+    /** Splices held by all Mixes now (two per call at distinct rendezvous Mixes). */
+    public int splices() {
+        int n = 0;
+        for (MixNode m : allMixes) {
+            for (org.herd.core.circuit.CircuitTable.Entry e : m.mix().table().entries()) {
+                n += m.mix().table().isSpliced(e) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** A network with zones alpha and beta of {@code mixesPerZone} Mixes each. */
+    public static TestNet twoZones(String test, int mixesPerZone) {
+        TestNet t = new TestNet(test, newSeed());
+        t.zone("alpha", mixesPerZone);
+        t.zone("beta", mixesPerZone);
+        return t;
+    }
+
     /** The Mixes of zone {@code name}. */
     public List<MixNode> mixes(String name) {
         return zones.get(name).mixes();

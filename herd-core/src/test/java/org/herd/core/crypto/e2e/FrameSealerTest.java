@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
 /** End-to-end frame sealing: round trip, tamper, replay window, direction separation, no allocation. */
 class FrameSealerTest {
 
+    /** A caller's and a callee's sealer over the same random keys. */
+    private static FrameSealer[] pair() {
+        byte[] k = material(System.nanoTime());
+        return new FrameSealer[] {FrameSealer.caller(k), FrameSealer.callee(k)};
+    }
+
     private static byte[] material(long seed) {
         System.out.println("FrameSealerTest seed = " + seed);
         byte[] m = new byte[FrameSealer.KEY_MATERIAL_SIZE];
@@ -28,9 +34,9 @@ class FrameSealerTest {
 
     @Test
     void framesRoundTripBothWaysAndCiphertextHidesThePlaintext() {
-        byte[] k = material(System.nanoTime());
-        FrameSealer caller = FrameSealer.caller(k);
-        FrameSealer callee = FrameSealer.callee(k);
+        FrameSealer[] p = pair();
+        FrameSealer caller = p[0];
+        FrameSealer callee = p[1];
         byte[] frame = new byte[160];
         byte[] sealed = new byte[212];
         byte[] out = new byte[212];
@@ -56,9 +62,9 @@ class FrameSealerTest {
 
     @Test
     void tamperedReplayedAndStaleFramesAreDroppedAndCounted() {
-        byte[] k = material(System.nanoTime());
-        FrameSealer caller = FrameSealer.caller(k);
-        FrameSealer callee = FrameSealer.callee(k);
+        FrameSealer[] p = pair();
+        FrameSealer caller = p[0];
+        FrameSealer callee = p[1];
         byte[] frame = new byte[160];
         byte[][] sealed = new byte[100][212];
         for (int n = 0; n < 100; n++) {
@@ -84,9 +90,9 @@ class FrameSealerTest {
 
     @Test
     void sealingAndOpeningAllocateNothing() {
-        byte[] k = material(System.nanoTime());
-        FrameSealer caller = FrameSealer.caller(k);
-        FrameSealer callee = FrameSealer.callee(k);
+        FrameSealer[] p = pair();
+        FrameSealer caller = p[0];
+        FrameSealer callee = p[1];
         byte[] frame = new byte[160];
         byte[] sealed = new byte[212];
         byte[] out = new byte[212];
