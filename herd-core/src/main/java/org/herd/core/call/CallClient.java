@@ -1,0 +1,541 @@
+package org.herd.core.call;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.herd.core.circuit.CellOutlet;
+import org.herd.core.circuit.Circuit;
+import org.herd.core.circuit.CircuitIds;
+import org.herd.core.circuit.MixRef;
+import org.herd.core.crypto.ClientCertificate;
+import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.Ntor;
+import org.herd.core.crypto.NtorException;
+import org.herd.core.crypto.OnionKeyPair;
+import org.herd.core.crypto.OnionPublicKey;
+import org.herd.core.time.Clock;
+import org.herd.core.wire.Bytes;
+import org.herd.core.wire.Cell;
+import org.herd.core.wire.CellCodec;
+import org.herd.core.wire.CellCommand;
+import org.herd.core.wire.ControlMessages;
+import org.herd.core.wire.MalformedMessageException;
+import org.herd.core.wire.RelayCell;
+import org.herd.core.wire.RelayCommand;
+
+/**
+ * The Herd client library's protocol core (§3.2, §3.3 of the Herd paper): joins one or two zones
+ * (one constant-rate link to a Mix in each), pre-builds its circuits — client → its Mix → a
+ * rendezvous Mix drawn uniformly from the zone's Mixes (I5), one to register and receive calls on,
+ * one to place calls from — registers at its rendezvous Mix, places, accepts and hangs up calls.
+ * Call set-up costs one public-key operation per side (the end-to-end handshake, which depends on
+ * the callee and cannot be done ahead); every circuit handshake is done beforehand.
+ *
+ * <p>Two-zone option: a client that joined two zones places each call from the zone that differs
+ * from the callee's, so it never makes an intra-zone call.
+ *
+ * <p>One thread calls every method; {@link #onCell} and {@link Call#sendFrame} allocate nothing
+ * for voice cells. Bad cells are dropped and counted in {@link #counters()}.
+ */
+public final class CallClient {
+
+    /** Events of the client, on its thread. */
+    public interface Listener {
+        /** The directory answered the REGISTER of zone {@code zone} ({@link ControlMessages} status). */
+        default void onRegistered(String zone, int status) {
+        }
+
+        /** A call is ringing: {@link Call#accept()} or {@link Call#hangUp()}. */
+        default void onIncoming(Call call) {
+        }
+
+        /** A call became active. */
+        default void onConnected(Call call) {
+        }
+
+        /** A call ended. */
+        default void onEnded(Call call, int reason) {
+        }
+
+        /** A voice frame arrived in order of frame number or not (the jitter buffer orders). */
+        default void onFrame(Call call, long frameNumber, byte[] buffer, int offset, int length) {
+        }
+    }
+
+    /**
+     * One zone the client joins: its certificate there, the link to its Mix, and the zone's Mixes
+     * (from verified descriptors) among which the rendezvous Mix is drawn.
+     */
+    public record Zone(ClientCertificate certificate, int mixPeer, MixRef mix, List<MixRef> zoneMixes) {
+        /** Checks. */
+        public Zone {
+            Objects.requireNonNull(certificate);
+            Objects.requireNonNull(mix);
+            zoneMixes = List.copyOf(zoneMixes);
+            if (zoneMixes.isEmpty() || !zoneMixes.contains(mix)) {
+                throw new IllegalArgumentException("the zone's Mixes must include the client's Mix");
+            }
+        }
+
+        /** The zone's name. */
+        public String name() {
+            return certificate.zone();
+        }
+    }
+
+    /** What the client dropped, by cause. */
+    public static final class Counters {
+        long circuitDrops;
+        long unknownCircuit;
+        long unknownRelayCommands;
+        long unexpected;
+        long malformed;
+
+        /** Backward relay cells no hop's MAC recognised, or replays. */
+        public long circuitDrops() {
+            return circuitDrops;
+        }
+
+        /** Cells for a circuit the client does not have. */
+        public long unknownCircuit() {
+            return unknownCircuit;
+        }
+
+        /** Recognised relay cells with an unknown relay command. */
+        public long unknownRelayCommands() {
+            return unknownRelayCommands;
+        }
+
+        /** Known relay commands that make no sense now (e.g. DATA with no active call). */
+        public long unexpected() {
+            return unexpected;
+        }
+
+        /** Malformed cells and control messages. */
+        public long malformed() {
+            return malformed;
+        }
+    }
+
+    /** Per-zone state. */
+    private final class Attachment {
+        final Zone zone;
+        Circuit inbound;
+        Circuit outbound;
+        boolean registered;
+        boolean registering;
+        long registerDeadline;
+        byte[] cookie;
+
+        Attachment(Zone zone) {
+            this.zone = zone;
+        }
+    }
+
+    private final IdentityKeyPair identity;
+    private final OnionKeyPair endToEndKey;
+    private final CellOutlet outlet;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Listener listener;
+    private final long stepTimeoutNanos;
+    private final List<Attachment> attachments = new ArrayList<>();
+    private final List<Call> calls = new ArrayList<>();
+    private final Counters counters = new Counters();
+    private final org.herd.core.circuit.Reassembler inbox;
+
+    /**
+     * A client with identity key {@code identity} (certified by its zones) and end-to-end onion key
+     * {@code endToEndKey} (bound to the identity by {@link OnionKeyBinding} when registering).
+     */
+    public CallClient(IdentityKeyPair identity, OnionKeyPair endToEndKey, CellOutlet outlet, Clock clock,
+            SecureRandom random, Listener listener, long stepTimeoutNanos) {
+        this.identity = Objects.requireNonNull(identity);
+        this.endToEndKey = Objects.requireNonNull(endToEndKey);
+        this.outlet = Objects.requireNonNull(outlet);
+        this.clock = Objects.requireNonNull(clock);
+        this.random = Objects.requireNonNull(random);
+        this.listener = Objects.requireNonNull(listener);
+        this.stepTimeoutNanos = stepTimeoutNanos;
+        this.inbox = new org.herd.core.circuit.Reassembler(8, stepTimeoutNanos);
+    }
+
+    /** Joins {@code zone} (its link is up) and starts building that zone's circuits. */
+    public void join(Zone zone) {
+        if (!zone.certificate().clientKey().equals(identity.publicKey())) {
+            throw new IllegalArgumentException("the certificate is not this client's");
+        }
+        if (attachments.size() == 2) {
+            throw new IllegalStateException("a client joins at most two zones");
+        }
+        Attachment a = new Attachment(zone);
+        attachments.add(a);
+        long now = clock.nanoTime();
+        a.inbound = build(a, now);
+        a.outbound = build(a, now);
+        // Started only once findable: an outlet may deliver the answer synchronously.
+        a.inbound.start(now);
+        a.outbound.start(now);
+    }
+
+    /** A circuit to the zone's Mix and on to a rendezvous Mix chosen uniformly among the zone's Mixes (I5). */
+    private Circuit build(Attachment a, long now) {
+        List<MixRef> mixes = a.zone.zoneMixes();
+        MixRef rendezvous = mixes.get(random.nextInt(mixes.size()));
+        List<MixRef> path = rendezvous.equals(a.zone.mix()) ? List.of(a.zone.mix()) : List.of(a.zone.mix(), rendezvous);
+        int high = CircuitIds.weUseHighBit(identity.publicKey(), a.zone.mix().identity()) ? 0x8000_0000 : 0;
+        int id;
+        do {
+            id = random.nextInt() & 0x7FFF_FFFF | high;
+        } while (id == 0 || find(a.zone.mixPeer(), id) != null);
+        return new Circuit(outlet, a.zone.mixPeer(), id, path, random, stepTimeoutNanos);
+    }
+
+    private Circuit find(int peer, int circuitId) {
+        for (Attachment a : attachments) {
+            for (Circuit c : new Circuit[] {a.inbound, a.outbound}) {
+                if (c != null && c.peer() == peer && c.circuitId() == circuitId) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Attachment attachmentOf(Circuit c) {
+        for (Attachment a : attachments) {
+            if (a.inbound == c || a.outbound == c) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private Call callOn(Circuit c) {
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).circuit() == c) {
+                return calls.get(i);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Timers, once per tick: circuit and call deadlines, rebuilding lost circuits (with a fresh
+     * uniform rendezvous choice), and registering once the inbound circuit is open.
+     */
+    public void poll() {
+        long now = clock.nanoTime();
+        inbox.expire(now);
+        for (Call call : new ArrayList<>(calls)) {
+            if ((call.state == Call.State.LOOKING_UP || call.state == Call.State.CONNECTING)
+                    && call.deadline - now <= 0) {
+                call.finish(ControlMessages.END_HANGUP, Call.TIMEOUT);
+            }
+        }
+        for (Attachment a : attachments) {
+            a.inbound.poll(now);
+            a.outbound.poll(now);
+            if (dead(a.inbound)) {
+                endCallOn(a.inbound);
+                a.registered = false;
+                a.registering = false;
+                a.inbound = build(a, now);
+                a.inbound.start(now);
+            }
+            if (dead(a.outbound)) {
+                endCallOn(a.outbound);
+                a.outbound = build(a, now);
+                a.outbound.start(now);
+            }
+            if (a.registering && a.registerDeadline - now <= 0) {
+                a.registering = false; // no REGISTERED came: try again with a fresh cookie
+            }
+            if (a.inbound.state() == Circuit.State.OPEN && !a.registered && !a.registering) {
+                register(a);
+            }
+        }
+    }
+
+    private static boolean dead(Circuit c) {
+        return c.state() == Circuit.State.FAILED || c.state() == Circuit.State.CLOSED;
+    }
+
+    private void endCallOn(Circuit c) {
+        Call call = callOn(c);
+        if (call != null) {
+            call.end(Call.CIRCUIT_LOST);
+        }
+    }
+
+    private void register(Attachment a) {
+        a.registering = true;
+        a.registerDeadline = clock.nanoTime() + stepTimeoutNanos;
+        a.cookie = new byte[ControlMessages.COOKIE_SIZE];
+        random.nextBytes(a.cookie);
+        OnionPublicKey onion = endToEndKey.publicKey();
+        long until = a.zone.certificate().validUntil();
+        byte[] sig = OnionKeyBinding.sign(identity, onion, until);
+        byte[] msg = new ControlMessages.Register(a.cookie, onion.encoded(), until, sig,
+                a.zone.certificate().encoded()).encode();
+        a.inbound.sendControl(RelayCommand.REGISTER, a.inbound.lastHopIndex(), msg);
+    }
+
+    /**
+     * Places a call to the holder of {@code callee} (a certificate exchanged out of band), from the
+     * zone that differs from the callee's if the client joined two. The call starts LOOKING_UP.
+     */
+    public Call call(ClientCertificate callee) throws CallException {
+        if (attachments.isEmpty()) {
+            throw new CallException(CallException.Reason.NOT_READY, "no zone joined");
+        }
+        Attachment a = attachments.get(0);
+        for (Attachment other : attachments) {
+            if (!other.zone.name().equals(callee.zone())) {
+                a = other;
+                break;
+            }
+        }
+        Circuit c = a.outbound;
+        if (c.state() != Circuit.State.OPEN) {
+            throw new CallException(CallException.Reason.NOT_READY, "circuit is " + c.state());
+        }
+        if (callOn(c) != null) {
+            throw new CallException(CallException.Reason.BUSY, "a call is in progress");
+        }
+        Call call = new Call(this, c, true, callee, Call.State.LOOKING_UP);
+        call.callId = random.nextLong();
+        call.deadline = clock.nanoTime() + stepTimeoutNanos;
+        calls.add(call);
+        c.sendControl(RelayCommand.LOOKUP, c.lastHopIndex(),
+                new ControlMessages.Lookup(callee.zone(), callee.clientKey().encoded()).encode());
+        return call;
+    }
+
+    /**
+     * Handles one cell from the link to {@code peer} (a Mix). May overwrite the cell in place and
+     * keeps no reference to the buffer.
+     */
+    public void onCell(int peer, byte[] buffer, int offset) {
+        int command = buffer[offset + Cell.COMMAND_OFFSET] & 0xFF;
+        if (command == CellCommand.PADDING) {
+            return;
+        }
+        Circuit c = find(peer, Bytes.getInt(buffer, offset + Cell.CIRCUIT_ID_OFFSET));
+        if (c == null) {
+            counters.unknownCircuit++;
+            return;
+        }
+        switch (command) {
+            case CellCommand.CREATED -> {
+                if (!c.onCreated(buffer, offset, clock.nanoTime())) {
+                    counters.malformed++;
+                }
+            }
+            case CellCommand.DESTROY -> {
+                c.destroyedRemotely();
+                endCallOn(c);
+            }
+            case CellCommand.RELAY -> onRelay(c, buffer, offset);
+            default -> counters.malformed++;
+        }
+    }
+
+    private void onRelay(Circuit c, byte[] buffer, int offset) {
+        int hop = c.decryptBackward(buffer, offset);
+        if (hop < 0) {
+            counters.circuitDrops++;
+            return;
+        }
+        if (CellCodec.checkRelayHeader(buffer, offset) != CellCodec.OK) {
+            counters.malformed++;
+            return;
+        }
+        int rc = CellCodec.relayCommand(buffer, offset);
+        int length = CellCodec.relayDataLength(buffer, offset);
+        if (rc == RelayCommand.DATA) {
+            Call call = callOn(c);
+            if (call == null || hop != c.lastHopIndex() || CellCodec.relayStreamId(buffer, offset) != Call.STREAM) {
+                counters.unexpected++;
+                return;
+            }
+            call.onData(buffer, offset + RelayCell.BODY_OFFSET + RelayCell.DATA_OFFSET, length);
+            return;
+        }
+        if (!RelayCommand.isKnown(rc)) {
+            counters.unknownRelayCommands++;
+            return;
+        }
+        byte[] message = inbox.accept(c.key(), rc, buffer, offset, length, clock.nanoTime());
+        if (message == null) {
+            counters.malformed += inbox.takeDrops();
+            return;
+        }
+        try {
+            onControl(c, hop, rc, message);
+        } catch (MalformedMessageException e) {
+            counters.malformed++;
+        }
+    }
+
+    private void onControl(Circuit c, int hop, int rc, byte[] message) throws MalformedMessageException {
+        if (rc == RelayCommand.EXTENDED) {
+            if (!c.onExtended(hop, message, clock.nanoTime())) {
+                counters.unexpected++;
+            }
+            return;
+        }
+        if (hop != c.lastHopIndex() || c.state() != Circuit.State.OPEN) {
+            counters.unexpected++;
+            return;
+        }
+        Attachment a = attachmentOf(c);
+        Call call = callOn(c);
+        switch (rc) {
+            case RelayCommand.REGISTERED -> {
+                int status = ControlMessages.Registered.decode(message).status();
+                if (c != a.inbound || !a.registering) {
+                    counters.unexpected++;
+                    return;
+                }
+                a.registering = false;
+                a.registered = status == ControlMessages.STATUS_OK;
+                listener.onRegistered(a.zone.name(), status);
+            }
+            case RelayCommand.ANSWER -> onAnswer(call, ControlMessages.Answer.decode(message));
+            case RelayCommand.CONNECT -> onConnect(a, c, call, ControlMessages.Connect.decode(message));
+            case RelayCommand.CONNECTED -> onConnected(call, ControlMessages.Connected.decode(message));
+            case RelayCommand.END -> {
+                int reason = ControlMessages.End.decode(message).reason();
+                if (call == null) {
+                    counters.unexpected++;
+                } else {
+                    call.end(reason);
+                }
+            }
+            default -> counters.unexpected++;
+        }
+    }
+
+    private void onAnswer(Call call, ControlMessages.Answer answer) {
+        if (call == null || call.state != Call.State.LOOKING_UP) {
+            counters.unexpected++;
+            return;
+        }
+        if (answer.status() != ControlMessages.STATUS_OK) {
+            call.end(answer.status() == ControlMessages.STATUS_NOT_REGISTERED
+                    ? ControlMessages.END_NOT_REGISTERED : Call.UNKNOWN_CALLEE);
+            return;
+        }
+        OnionPublicKey onion = OnionPublicKey.of(answer.onionKey());
+        if (answer.bindingUntil() - clock.epochMillis() <= 0
+                || !OnionKeyBinding.verify(call.peer().clientKey(), onion, answer.bindingUntil(),
+                        answer.bindingSignature())) {
+            call.end(Call.BAD_ANSWER);
+            return;
+        }
+        call.handshake = Ntor.client(Ntor.herdId(call.peer().clientKey()), onion, random);
+        call.state = Call.State.CONNECTING;
+        call.deadline = clock.nanoTime() + stepTimeoutNanos;
+        call.circuit().sendControl(RelayCommand.CONNECT, call.circuit().lastHopIndex(),
+                new ControlMessages.Connect(call.callId, answer.rendezvous(), answer.cookie(),
+                        call.handshake.handshake()).encode());
+    }
+
+    private void onConnect(Attachment a, Circuit c, Call existing, ControlMessages.Connect connect) {
+        if (c != a.inbound || existing != null) {
+            counters.unexpected++;
+            return;
+        }
+        Ntor.ServerResult r;
+        try {
+            r = Ntor.server(connect.handshake(), Ntor.herdId(identity.publicKey()), List.of(endToEndKey), random);
+        } catch (NtorException e) {
+            counters.malformed++;
+            c.sendControl(RelayCommand.END, c.lastHopIndex(),
+                    new ControlMessages.End(ControlMessages.END_REFUSED).encode());
+            return;
+        }
+        Call call = new Call(this, c, false, null, Call.State.RINGING);
+        call.callId = connect.callId();
+        call.calleeReply = r.reply();
+        call.keyMaterial = r.keys().expand(org.herd.core.crypto.e2e.FrameSealer.KEY_MATERIAL_SIZE);
+        calls.add(call);
+        listener.onIncoming(call);
+    }
+
+    private void onConnected(Call call, ControlMessages.Connected connected) {
+        if (call == null || call.state != Call.State.CONNECTING || connected.callId() != call.callId) {
+            counters.unexpected++;
+            return;
+        }
+        try {
+            byte[] material = call.handshake.finish(connected.reply())
+                    .expand(org.herd.core.crypto.e2e.FrameSealer.KEY_MATERIAL_SIZE);
+            call.sealer = org.herd.core.crypto.e2e.FrameSealer.caller(material);
+            java.util.Arrays.fill(material, (byte) 0);
+        } catch (NtorException e) {
+            call.finish(ControlMessages.END_REFUSED, Call.BAD_ANSWER);
+            return;
+        }
+        call.handshake = null;
+        call.state = Call.State.ACTIVE;
+        listener.onConnected(call);
+    }
+
+    void callEnded(Call call) {
+        calls.remove(call);
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    /** Drop counters. */
+    public Counters counters() {
+        return counters;
+    }
+
+    private Attachment attachment(String zone) {
+        for (Attachment a : attachments) {
+            if (a.zone.name().equals(zone)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** True once the zone's directory accepted this client's registration. */
+    public boolean isRegistered(String zone) {
+        Attachment a = attachment(zone);
+        return a != null && a.registered;
+    }
+
+    /** The circuit calls to this client arrive on, in {@code zone}, or null. */
+    public Circuit inboundCircuit(String zone) {
+        Attachment a = attachment(zone);
+        return a == null ? null : a.inbound;
+    }
+
+    /** The circuit this client places calls from, in {@code zone}, or null. */
+    public Circuit outboundCircuit(String zone) {
+        Attachment a = attachment(zone);
+        return a == null ? null : a.outbound;
+    }
+
+    /** True once every circuit of every joined zone is open. */
+    public boolean ready() {
+        for (Attachment a : attachments) {
+            if (a.inbound.state() != Circuit.State.OPEN || a.outbound.state() != Circuit.State.OPEN) {
+                return false;
+            }
+        }
+        return !attachments.isEmpty();
+    }
+
+    /** Calls in progress. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+}

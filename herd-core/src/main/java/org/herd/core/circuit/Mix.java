@@ -1,0 +1,694 @@
+package org.herd.core.circuit;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.Ntor;
+import org.herd.core.crypto.NtorException;
+import org.herd.core.crypto.OnionKeyPair;
+import org.herd.core.crypto.OnionLayers;
+import org.herd.core.crypto.OnionVerdict;
+import org.herd.core.time.Clock;
+import org.herd.core.wire.Bytes;
+import org.herd.core.wire.Cell;
+import org.herd.core.wire.CellCodec;
+import org.herd.core.wire.CellCommand;
+import org.herd.core.wire.ControlMessages;
+import org.herd.core.wire.MalformedMessageException;
+import org.herd.core.wire.RelayCommand;
+
+/**
+ * The circuit layer of a Mix (§3.2 layered encryption, §3.3 rendezvous of the Herd paper): answers
+ * CREATE and EXTEND, relays onion cells, and acts as rendezvous Mix — it keeps pre-built one-hop
+ * circuits to the other Mixes, forwards REGISTER/LOOKUP to the zone directories, and splices a
+ * caller's circuit onto a callee's (through a pre-built Mix-to-Mix circuit) when a CONNECT comes.
+ * At every splice the cell is recognised and re-originated under the next circuit's keys, so its
+ * bytes differ unrelatably on every link (I1).
+ *
+ * <p><b>State</b> (I2/I3): per circuit only a {@link CircuitTable.Entry} (previous hop, next hop,
+ * onion layers); besides, transient control state — a CREATE awaiting CREATED for an EXTEND, a
+ * request awaiting the directory, a partial control message — each removed when answered, and
+ * the rendezvous registrations {@code cookie → circuit key} of clients that chose this Mix.
+ *
+ * <p><b>Threading</b>: one thread (the link reactor that owns this Mix's links) calls every method;
+ * nothing blocks; {@link #onCell} allocates nothing for relayed, spliced and voice cells.
+ * Bad cells are dropped and counted in {@link #counters()}.
+ */
+public final class Mix {
+
+    /** Tunables, validated once. */
+    public record Config(int poolPerMix, long stepTimeoutNanos, int reassemblySlots, long reassemblyNanos) {
+        /** Validates. */
+        public Config {
+            if (poolPerMix < 0 || stepTimeoutNanos <= 0 || reassemblySlots < 1 || reassemblyNanos <= 0) {
+                throw new IllegalArgumentException("bad Mix config");
+            }
+        }
+
+        /** Two spare circuits per Mix, 5 s per handshake step, 64 partial messages for 5 s each. */
+        public static Config defaults() {
+            return new Config(2, 5_000_000_000L, 64, 5_000_000_000L);
+        }
+    }
+
+    private final IdentityPublicKey identity;
+    private final byte[] ntorId;
+    private final List<OnionKeyPair> onionKeys;
+    private final CellOutlet outlet;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final DirectoryEndpoint directory;
+    private final Config config;
+
+    private final CircuitTable table = new CircuitTable();
+    private final LongMap<Circuit> own = new LongMap<>();
+    private final List<Circuit> ownList = new ArrayList<>();
+    private final LongMap<long[]> pendingExtends = new LongMap<>();
+    private final Map<Long, long[]> pendingRequests = new HashMap<>(); // id -> {circuit key, deadline}
+    private final Map<Long, ByteBuffer> pendingCookies = new HashMap<>();
+    private final Map<ByteBuffer, Long> registrations = new HashMap<>();
+    private final Map<IdentityPublicKey, Integer> peersByIdentity = new HashMap<>();
+    private final Map<Integer, IdentityPublicKey> identityByPeer = new HashMap<>();
+    private final List<MixRef> rendezvousPeers = new ArrayList<>();
+    private final Reassembler reassembler;
+    private final MixCounters counters = new MixCounters();
+    private final byte[] cell = new byte[Cell.SIZE];
+    private long nextRequestId = 1;
+    private int nextMessageId;
+
+    /** A Mix with identity key {@code identity} answering with {@code onionKeys} (current first). */
+    public Mix(IdentityPublicKey identity, List<OnionKeyPair> onionKeys, CellOutlet outlet, Clock clock,
+            SecureRandom random, DirectoryEndpoint directory, Config config) {
+        this.identity = Objects.requireNonNull(identity);
+        this.ntorId = Ntor.herdId(identity);
+        this.onionKeys = List.copyOf(onionKeys);
+        this.outlet = Objects.requireNonNull(outlet);
+        this.clock = Objects.requireNonNull(clock);
+        this.random = Objects.requireNonNull(random);
+        this.directory = Objects.requireNonNull(directory);
+        this.config = Objects.requireNonNull(config);
+        this.reassembler = new Reassembler(config.reassemblySlots(), config.reassemblyNanos());
+    }
+
+    // ---------------------------------------------------------------- links
+
+    /** The link layer authenticated a link to {@code peer} whose identity key is {@code peerIdentity}. */
+    public void linkUp(int peer, IdentityPublicKey peerIdentity) {
+        peersByIdentity.put(peerIdentity, peer);
+        identityByPeer.put(peer, peerIdentity);
+    }
+
+    /** The link to {@code peer} is gone: every circuit using it is torn down. */
+    public void linkDown(int peer) {
+        IdentityPublicKey id = identityByPeer.remove(peer);
+        if (id != null) {
+            peersByIdentity.remove(id);
+        }
+        for (CircuitTable.Entry e : table.entries()) {
+            if (LinkCircuit.peer(e.prev()) == peer) {
+                onDestroy(e.prev());
+            } else if (e.next() != LinkCircuit.NONE && LinkCircuit.peer(e.next()) == peer && table.get(e.next()) == e) {
+                onDestroy(e.next());
+            }
+        }
+        for (Circuit oc : new ArrayList<>(ownList)) {
+            if (oc.peer() == peer) {
+                ownDestroyed(oc);
+            }
+        }
+    }
+
+    /** Keeps {@link Config#poolPerMix()} pre-built circuits to {@code mix} (a rendezvous Mix of any zone). */
+    public void addRendezvousPeer(MixRef mix) {
+        if (!mix.identity().equals(identity)) {
+            rendezvousPeers.add(mix);
+        }
+    }
+
+    /**
+     * Allocates a free circuit id on the link to {@code peer}: the end with the lower identity key
+     * (unsigned byte order) uses ids with the high bit clear, the other end ids with it set, so
+     * the two ends never collide without talking; the rest is random (no id reveals a count).
+     */
+    int allocateCircuitId(int peer) {
+        IdentityPublicKey other = identityByPeer.get(peer);
+        if (other == null) {
+            throw new IllegalStateException("no authenticated link " + peer);
+        }
+        int high = CircuitIds.weUseHighBit(identity, other) ? 0x8000_0000 : 0;
+        for (;;) {
+            int id = random.nextInt() & 0x7FFF_FFFF | high;
+            long key = LinkCircuit.of(peer, id);
+            if (id != 0 && !table.contains(key) && !own.containsKey(key) && !pendingExtends.containsKey(key)) {
+                return id;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- data path
+
+    /**
+     * Handles one cell received on the link to {@code peer}. The Mix may overwrite
+     * {@code buffer[offset..offset+256)} (it re-encrypts in place) and keeps no reference to it.
+     */
+    public void onCell(int peer, byte[] buffer, int offset) {
+        int command = buffer[offset + Cell.COMMAND_OFFSET] & 0xFF;
+        if (command == CellCommand.PADDING) {
+            counters.chaff++;
+            return;
+        }
+        int circuitId = Bytes.getInt(buffer, offset + Cell.CIRCUIT_ID_OFFSET);
+        if (circuitId == 0) {
+            counters.malformedCells++;
+            return;
+        }
+        long key = LinkCircuit.of(peer, circuitId);
+        switch (command) {
+            case CellCommand.RELAY -> onRelay(key, buffer, offset);
+            case CellCommand.CREATE -> onCreate(peer, circuitId, key, buffer, offset);
+            case CellCommand.CREATED -> onCreatedCell(key, buffer, offset);
+            case CellCommand.DESTROY -> {
+                if (!onDestroy(key)) {
+                    counters.unknownCircuit++;
+                }
+            }
+            default -> counters.unknownCellCommands++;
+        }
+    }
+
+    private void onRelay(long key, byte[] buffer, int offset) {
+        CircuitTable.Entry e = table.get(key);
+        if (e != null) {
+            if (key == e.prev()) {
+                boolean spliced = table.isSpliced(e);
+                boolean last = e.next() == LinkCircuit.NONE || spliced;
+                OnionVerdict v = e.relay().processForward(buffer, offset, last);
+                if (v == OnionVerdict.FORWARD) {
+                    sendOn(e.next(), buffer, offset);
+                } else if (v == OnionVerdict.RECOGNIZED) {
+                    onRecognized(e, spliced, buffer, offset);
+                } else {
+                    counters.forwardDrops++;
+                }
+            } else {
+                e.relay().processBackward(buffer, offset);
+                sendOn(e.prev(), buffer, offset);
+            }
+            return;
+        }
+        Circuit oc = own.get(key);
+        if (oc == null) {
+            counters.unknownCircuit++;
+            return;
+        }
+        int hop = oc.decryptBackward(buffer, offset);
+        if (hop < 0) {
+            counters.backwardDrops++;
+            return;
+        }
+        onOwnRecognized(oc, hop, buffer, offset);
+    }
+
+    private void sendOn(long key, byte[] buffer, int offset) {
+        Bytes.putInt(buffer, offset + Cell.CIRCUIT_ID_OFFSET, LinkCircuit.circuitId(key));
+        outlet.send(LinkCircuit.peer(key), buffer, offset);
+    }
+
+    private void onRecognized(CircuitTable.Entry e, boolean spliced, byte[] buffer, int offset) {
+        if (CellCodec.checkRelayHeader(buffer, offset) != CellCodec.OK) {
+            counters.malformedCells++;
+            return;
+        }
+        int rc = CellCodec.relayCommand(buffer, offset);
+        if (spliced) {
+            if (rc == RelayCommand.DATA || rc == RelayCommand.CONNECTED || rc == RelayCommand.END) {
+                crossFromEntry(e, buffer, offset);
+                if (rc == RelayCommand.END) {
+                    unspliceEntry(e);
+                }
+            } else {
+                countBad(rc);
+            }
+            return;
+        }
+        switch (rc) {
+            case RelayCommand.EXTEND, RelayCommand.REGISTER, RelayCommand.LOOKUP, RelayCommand.CONNECT -> {
+                byte[] message = reassemble(e.prev(), rc, buffer, offset);
+                if (message != null) {
+                    onControl(e, rc, message);
+                }
+            }
+            case RelayCommand.END -> {
+                // A hang-up that raced a teardown: nothing left to tear down here.
+            }
+            default -> countBad(rc);
+        }
+    }
+
+    private void countBad(int rc) {
+        if (RelayCommand.isKnown(rc)) {
+            counters.unexpectedRelayCommands++;
+        } else {
+            counters.unknownRelayCommands++;
+        }
+    }
+
+    private byte[] reassemble(long key, int rc, byte[] buffer, int offset) {
+        long before = reassembler.malformed + reassembler.overflow;
+        byte[] m = reassembler.accept(key, rc, buffer, offset, CellCodec.relayDataLength(buffer, offset),
+                clock.nanoTime());
+        counters.malformedMessages += reassembler.malformed + reassembler.overflow - before;
+        return m;
+    }
+
+    /** A cell recognised at {@code e}, which is spliced: re-originate it on the other circuit. */
+    private void crossFromEntry(CircuitTable.Entry e, byte[] buffer, int offset) {
+        CircuitTable.Entry partner = table.get(e.next());
+        if (partner != null) {
+            Bytes.putInt(buffer, offset + Cell.CIRCUIT_ID_OFFSET, LinkCircuit.circuitId(partner.prev()));
+            partner.relay().originateBackward(buffer, offset);
+            outlet.send(LinkCircuit.peer(partner.prev()), buffer, offset);
+            counters.splicedCells++;
+            return;
+        }
+        Circuit oc = own.get(e.next());
+        if (oc != null && oc.state() == Circuit.State.OPEN) {
+            oc.sendRelay(buffer, offset, oc.lastHopIndex());
+            counters.splicedCells++;
+        }
+    }
+
+    private void onOwnRecognized(Circuit oc, int hop, byte[] buffer, int offset) {
+        if (CellCodec.checkRelayHeader(buffer, offset) != CellCodec.OK) {
+            counters.malformedCells++;
+            return;
+        }
+        int rc = CellCodec.relayCommand(buffer, offset);
+        if (rc == RelayCommand.EXTENDED && oc.state() == Circuit.State.EXTENDING) {
+            byte[] m = reassemble(oc.key(), rc, buffer, offset);
+            if (m != null && !oc.onExtended(hop, m, clock.nanoTime())) {
+                counters.handshakeFailures++;
+            }
+            return;
+        }
+        CircuitTable.Entry partner = oc.splice == LinkCircuit.NONE ? null : table.get(oc.splice);
+        if (partner == null || !(rc == RelayCommand.DATA || rc == RelayCommand.CONNECTED || rc == RelayCommand.END)) {
+            countBad(rc);
+            return;
+        }
+        Bytes.putInt(buffer, offset + Cell.CIRCUIT_ID_OFFSET, LinkCircuit.circuitId(partner.prev()));
+        partner.relay().originateBackward(buffer, offset);
+        outlet.send(LinkCircuit.peer(partner.prev()), buffer, offset);
+        counters.splicedCells++;
+        if (rc == RelayCommand.END) {
+            partner.next(LinkCircuit.NONE);
+            retire(oc);
+        }
+    }
+
+    // ---------------------------------------------------------------- circuit set-up and teardown
+
+    private void onCreate(int peer, int circuitId, long key, byte[] buffer, int offset) {
+        IdentityPublicKey other = identityByPeer.get(peer);
+        boolean peerHigh = (circuitId & 0x8000_0000) != 0;
+        if (other == null || table.contains(key) || own.containsKey(key) || pendingExtends.containsKey(key)
+                || peerHigh != CircuitIds.weUseHighBit(other, identity)) {
+            counters.badCircuitId++;
+            return;
+        }
+        byte[] handshake = Arrays.copyOfRange(buffer, offset + Cell.PAYLOAD_OFFSET,
+                offset + Cell.PAYLOAD_OFFSET + ControlMessages.NTOR_CLIENT_SIZE);
+        Ntor.ServerResult r;
+        try {
+            r = Ntor.server(handshake, ntorId, onionKeys, random);
+        } catch (NtorException ex) {
+            counters.handshakeFailures++;
+            sendLinkCell(key, CellCommand.DESTROY, null);
+            return;
+        }
+        table.add(key, OnionLayers.relay(r.keys().hopKeys()));
+        sendLinkCell(key, CellCommand.CREATED, r.reply());
+    }
+
+    private void sendLinkCell(long key, int command, byte[] payload) {
+        Arrays.fill(cell, (byte) 0);
+        Bytes.putInt(cell, Cell.CIRCUIT_ID_OFFSET, LinkCircuit.circuitId(key));
+        cell[Cell.COMMAND_OFFSET] = (byte) command;
+        if (payload != null) {
+            System.arraycopy(payload, 0, cell, Cell.PAYLOAD_OFFSET, payload.length);
+        }
+        outlet.send(LinkCircuit.peer(key), cell, 0);
+    }
+
+    private void onCreatedCell(long key, byte[] buffer, int offset) {
+        long[] pending = pendingExtends.remove(key);
+        if (pending != null) {
+            CircuitTable.Entry e = table.get(key);
+            if (e != null && e.next() == key) {
+                byte[] reply = Arrays.copyOfRange(buffer, offset + Cell.PAYLOAD_OFFSET,
+                        offset + Cell.PAYLOAD_OFFSET + ControlMessages.NTOR_SERVER_SIZE);
+                sendBackward(e, RelayCommand.EXTENDED, new ControlMessages.Extended(reply).encode());
+            }
+            return;
+        }
+        Circuit oc = own.get(key);
+        if (oc == null) {
+            counters.unknownCircuit++;
+            return;
+        }
+        if (!oc.onCreated(buffer, offset, clock.nanoTime())) {
+            counters.handshakeFailures++;
+            retire(oc);
+        }
+    }
+
+    /** Sends a control message towards the originator of {@code e}, originated at this hop. */
+    private void sendBackward(CircuitTable.Entry e, int relayCommand, byte[] message) {
+        long prev = e.prev();
+        ControlWriter.write(cell, LinkCircuit.circuitId(prev), relayCommand, nextMessageId++ & 0xFFFF, message,
+                (b, o) -> {
+                    e.relay().originateBackward(b, o);
+                    outlet.send(LinkCircuit.peer(prev), b, o);
+                });
+    }
+
+    /** Handles DESTROY on {@code key}; false if there is no such circuit. */
+    private boolean onDestroy(long key) {
+        CircuitTable.Entry e = table.get(key);
+        if (e != null) {
+            if (table.isSpliced(e)) {
+                if (key != e.prev()) {
+                    return false;
+                }
+                unspliceEntry(e, ControlMessages.END_DESTROYED);
+            } else if (e.next() != LinkCircuit.NONE) {
+                // A plain relay: pass the teardown on to the other side.
+                sendLinkCell(key == e.prev() ? e.next() : e.prev(), CellCommand.DESTROY, null);
+                pendingExtends.remove(e.next());
+            }
+            forget(e);
+            return true;
+        }
+        Circuit oc = own.get(key);
+        if (oc == null) {
+            return false;
+        }
+        oc.destroyedRemotely();
+        ownDestroyed(oc);
+        return true;
+    }
+
+    private void ownDestroyed(Circuit oc) {
+        CircuitTable.Entry partner = oc.splice == LinkCircuit.NONE ? null : table.get(oc.splice);
+        if (partner != null) {
+            partner.next(LinkCircuit.NONE);
+            sendBackward(partner, RelayCommand.END, new ControlMessages.End(ControlMessages.END_DESTROYED).encode());
+        }
+        oc.splice = LinkCircuit.NONE;
+        own.remove(oc.key());
+        ownList.remove(oc);
+        reassembler.forget(oc.key());
+    }
+
+    private void retire(Circuit oc) {
+        oc.splice = LinkCircuit.NONE;
+        oc.destroy();
+        own.remove(oc.key());
+        ownList.remove(oc);
+        reassembler.forget(oc.key());
+    }
+
+    private void forget(CircuitTable.Entry e) {
+        table.remove(e);
+        reassembler.forget(e.prev());
+        registrations.values().removeIf(k -> k == e.prev());
+    }
+
+    /** After an END crossed the splice at {@code e}: undo the splice on both sides. */
+    private void unspliceEntry(CircuitTable.Entry e) {
+        CircuitTable.Entry partner = table.get(e.next());
+        if (partner != null) {
+            partner.next(LinkCircuit.NONE);
+        } else {
+            Circuit oc = own.get(e.next());
+            if (oc != null) {
+                retire(oc);
+            }
+        }
+        e.next(LinkCircuit.NONE);
+    }
+
+    /** {@code e} is going away while spliced: END to the other side, then undo the splice. */
+    private void unspliceEntry(CircuitTable.Entry e, int reason) {
+        CircuitTable.Entry partner = table.get(e.next());
+        if (partner != null) {
+            partner.next(LinkCircuit.NONE);
+            sendBackward(partner, RelayCommand.END, new ControlMessages.End(reason).encode());
+        } else {
+            Circuit oc = own.get(e.next());
+            if (oc != null) {
+                retire(oc);
+            }
+        }
+        e.next(LinkCircuit.NONE);
+    }
+
+    // ---------------------------------------------------------------- control messages
+
+    private void onControl(CircuitTable.Entry e, int rc, byte[] message) {
+        try {
+            switch (rc) {
+                case RelayCommand.EXTEND -> onExtend(e, ControlMessages.Extend.decode(message));
+                case RelayCommand.REGISTER -> onRegister(e, ControlMessages.Register.decode(message));
+                case RelayCommand.LOOKUP -> onLookup(e, ControlMessages.Lookup.decode(message));
+                case RelayCommand.CONNECT -> onConnect(e, ControlMessages.Connect.decode(message), message);
+                default -> countBad(rc);
+            }
+        } catch (MalformedMessageException ex) {
+            counters.malformedMessages++;
+            if (rc == RelayCommand.CONNECT) {
+                refuse(e, ControlMessages.END_REFUSED);
+            } else if (rc == RelayCommand.REGISTER) {
+                sendBackward(e, RelayCommand.REGISTERED,
+                        new ControlMessages.Registered(ControlMessages.STATUS_BAD_REQUEST).encode());
+            } else if (rc == RelayCommand.LOOKUP) {
+                sendBackward(e, RelayCommand.ANSWER,
+                        ControlMessages.Answer.refused(ControlMessages.STATUS_BAD_REQUEST).encode());
+            }
+        }
+    }
+
+    private void onExtend(CircuitTable.Entry e, ControlMessages.Extend m) {
+        if (e.next() != LinkCircuit.NONE) {
+            counters.unexpectedRelayCommands++;
+            return;
+        }
+        IdentityPublicKey next = IdentityPublicKey.of(Arrays.copyOfRange(m.handshake(), 0, IdentityPublicKey.SIZE));
+        Integer peer = peersByIdentity.get(next);
+        if (peer == null || next.equals(identity)) {
+            counters.extendFailures++;
+            sendLinkCell(e.prev(), CellCommand.DESTROY, null);
+            forget(e);
+            return;
+        }
+        int id = allocateCircuitId(peer);
+        long nextKey = LinkCircuit.of(peer, id);
+        table.extend(e, nextKey);
+        pendingExtends.put(nextKey, new long[] {clock.nanoTime() + config.stepTimeoutNanos()});
+        sendLinkCell(nextKey, CellCommand.CREATE, m.handshake());
+    }
+
+    private void onRegister(CircuitTable.Entry e, ControlMessages.Register m) {
+        long id = nextRequestId++;
+        pendingRequests.put(id, new long[] {e.prev(), clock.nanoTime() + config.stepTimeoutNanos()});
+        pendingCookies.put(id, ByteBuffer.wrap(m.cookie().clone()));
+        directory.register(id, identity, m);
+    }
+
+    private void onLookup(CircuitTable.Entry e, ControlMessages.Lookup m) {
+        long id = nextRequestId++;
+        pendingRequests.put(id, new long[] {e.prev(), clock.nanoTime() + config.stepTimeoutNanos()});
+        directory.lookup(id, m);
+    }
+
+    /** The directory answered REGISTER request {@code requestId}; call on the Mix's thread. */
+    public void onRegistered(long requestId, ControlMessages.Registered reply) {
+        long[] pending = pendingRequests.remove(requestId);
+        ByteBuffer cookie = pendingCookies.remove(requestId);
+        CircuitTable.Entry e = pending == null ? null : table.get(pending[0]);
+        if (e == null || e.prev() != pending[0]) {
+            return;
+        }
+        if (reply.status() == ControlMessages.STATUS_OK && cookie != null) {
+            registrations.values().removeIf(k -> k == e.prev());
+            registrations.put(cookie, e.prev());
+        }
+        sendBackward(e, RelayCommand.REGISTERED, reply.encode());
+    }
+
+    /** The directory answered LOOKUP request {@code requestId}; call on the Mix's thread. */
+    public void onAnswer(long requestId, ControlMessages.Answer reply) {
+        long[] pending = pendingRequests.remove(requestId);
+        CircuitTable.Entry e = pending == null ? null : table.get(pending[0]);
+        if (e != null && e.prev() == pending[0]) {
+            sendBackward(e, RelayCommand.ANSWER, reply.encode());
+        }
+    }
+
+    private void onConnect(CircuitTable.Entry e, ControlMessages.Connect m, byte[] raw) {
+        if (IdentityPublicKey.of(m.rendezvous()).equals(identity)) {
+            // This Mix is the callee's rendezvous Mix R2 (the CONNECT came from R1, or from the
+            // caller's own circuit when both chose this Mix).
+            Long calleeKey = registrations.get(ByteBuffer.wrap(m.cookie()));
+            CircuitTable.Entry callee = calleeKey == null ? null : table.get(calleeKey);
+            if (callee == null || callee.prev() != calleeKey) {
+                refuse(e, ControlMessages.END_NOT_REGISTERED);
+                return;
+            }
+            if (callee == e || callee.next() != LinkCircuit.NONE) {
+                refuse(e, ControlMessages.END_REFUSED);
+                return;
+            }
+            e.next(callee.prev());
+            callee.next(e.prev());
+            sendBackward(callee, RelayCommand.CONNECT, raw);
+            return;
+        }
+        // This Mix is the caller's rendezvous Mix R1: take a pre-built circuit to R2.
+        Circuit oc = takePooled(IdentityPublicKey.of(m.rendezvous()));
+        if (oc == null) {
+            refuse(e, ControlMessages.END_NO_CIRCUIT);
+            return;
+        }
+        e.next(oc.key());
+        oc.splice = e.prev();
+        oc.sendControl(RelayCommand.CONNECT, oc.lastHopIndex(), raw);
+    }
+
+    private void refuse(CircuitTable.Entry e, int reason) {
+        counters.refusedConnects++;
+        sendBackward(e, RelayCommand.END, new ControlMessages.End(reason).encode());
+    }
+
+    private Circuit takePooled(IdentityPublicKey target) {
+        for (Circuit oc : ownList) {
+            if (oc.state() == Circuit.State.OPEN && oc.splice == LinkCircuit.NONE
+                    && oc.lastHop().identity().equals(target)) {
+                return oc;
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /**
+     * Timers and upkeep, once per tick: fails handshakes past their deadline, expires partial
+     * messages, and tops up the pre-built circuits to every rendezvous peer (off the critical
+     * path of any call: a CONNECT only ever takes a circuit that is already open).
+     */
+    public void poll() {
+        long now = clock.nanoTime();
+        for (long key : pendingExtends.keys()) {
+            if (pendingExtends.get(key)[0] - now <= 0) {
+                pendingExtends.remove(key);
+                CircuitTable.Entry e = table.get(key);
+                if (e != null) {
+                    counters.extendFailures++;
+                    sendLinkCell(e.prev(), CellCommand.DESTROY, null);
+                    sendLinkCell(key, CellCommand.DESTROY, null);
+                    forget(e);
+                }
+            }
+        }
+        reassembler.expire(now);
+        // A directory that never answers must not leave state behind (the client retries).
+        for (Iterator<Map.Entry<Long, long[]>> it = pendingRequests.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, long[]> p = it.next();
+            if (p.getValue()[1] - now <= 0) {
+                pendingCookies.remove(p.getKey());
+                it.remove();
+            }
+        }
+        for (Iterator<Circuit> it = new ArrayList<>(ownList).iterator(); it.hasNext();) {
+            Circuit oc = it.next();
+            if (oc.poll(now)) {
+                counters.handshakeFailures++;
+            }
+            if (oc.state() == Circuit.State.FAILED || oc.state() == Circuit.State.CLOSED) {
+                own.remove(oc.key());
+                ownList.remove(oc);
+            }
+        }
+        for (MixRef target : rendezvousPeers) {
+            Integer peer = peersByIdentity.get(target.identity());
+            if (peer == null) {
+                continue;
+            }
+            int spare = 0;
+            for (Circuit oc : ownList) {
+                if (oc.splice == LinkCircuit.NONE && oc.lastHop().identity().equals(target.identity())) {
+                    spare++;
+                }
+            }
+            for (; spare < config.poolPerMix(); spare++) {
+                Circuit oc = new Circuit(outlet, peer, allocateCircuitId(peer), List.of(target), random,
+                        config.stepTimeoutNanos());
+                own.put(oc.key(), oc);
+                ownList.add(oc);
+                oc.start(now);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** This Mix's identity key. */
+    public IdentityPublicKey identity() {
+        return identity;
+    }
+
+    /** The circuit table (read-only use: tests of I2/I3, status). */
+    public CircuitTable table() {
+        return table;
+    }
+
+    /** Drop and refusal counters. */
+    public MixCounters counters() {
+        return counters;
+    }
+
+    /** Open, unused pre-built circuits to {@code target}. */
+    public int spareCircuits(IdentityPublicKey target) {
+        int n = 0;
+        for (Circuit oc : ownList) {
+            if (oc.state() == Circuit.State.OPEN && oc.splice == LinkCircuit.NONE
+                    && oc.lastHop().identity().equals(target)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Circuits this Mix originated (pre-built), for inspection. */
+    public List<Circuit> ownCircuits() {
+        return List.copyOf(ownList);
+    }
+
+    /** Rendezvous registrations held (cookie → circuit), count only. */
+    public int registrations() {
+        return registrations.size();
+    }
+
+    /** Pending control state (extends, directory requests, partial messages): 0 when idle. */
+    public int pendingControlState() {
+        return pendingExtends.size() + pendingRequests.size() + pendingCookies.size() + reassembler.pending();
+    }
+}

@@ -1,0 +1,289 @@
+package org.herd.core.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Codecs of the control messages carried by relay cells (§3.2 circuit extension, §3.3
+ * rendezvous of the Herd paper). Keys are raw bytes here (this layer knows no crypto); the
+ * circuit layer wraps them. Each record encodes to exactly one canonical byte string and
+ * {@code decode} accepts only that string: wrong lengths, trailing bytes or bad fields are a
+ * {@link MalformedMessageException}. Formats (big-endian) are tabled in {@code docs/network.md}.
+ */
+public final class ControlMessages {
+
+    /** Size of an ntor client handshake with a 32-byte Herd ID (ID | B | X). */
+    public static final int NTOR_CLIENT_SIZE = 96;
+    /** Size of an ntor server handshake (Y | AUTH). */
+    public static final int NTOR_SERVER_SIZE = 64;
+    /** Size of an Ed25519 or X25519 public key. */
+    public static final int KEY_SIZE = 32;
+    /** Size of an Ed25519 signature. */
+    public static final int SIGNATURE_SIZE = 64;
+    /** Size of a rendezvous cookie. */
+    public static final int COOKIE_SIZE = 16;
+
+    /** END reason: a party hung up. */
+    public static final int END_HANGUP = 1;
+    /** END reason: the cookie is not registered at the rendezvous Mix (callee offline). */
+    public static final int END_NOT_REGISTERED = 2;
+    /** END reason: no pre-built circuit to the rendezvous Mix (refused, never queued). */
+    public static final int END_NO_CIRCUIT = 3;
+    /** END reason: a circuit of the call was destroyed. */
+    public static final int END_DESTROYED = 4;
+    /** END reason: the callee refused or the call message was bad. */
+    public static final int END_REFUSED = 5;
+
+    /** Directory status: done. */
+    public static final int STATUS_OK = 0;
+    /** Directory status: no such client in the zone. */
+    public static final int STATUS_UNKNOWN_CLIENT = 1;
+    /** Directory status: the client is known but has no live registration. */
+    public static final int STATUS_NOT_REGISTERED = 2;
+    /** Directory status: the request did not verify (signature, certificate, zone). */
+    public static final int STATUS_BAD_REQUEST = 3;
+    /** Directory status: no directory for that zone is reachable. */
+    public static final int STATUS_UNKNOWN_ZONE = 4;
+
+    private ControlMessages() {
+    }
+
+    /** EXTEND: the ntor client handshake whose ID names the next Mix. */
+    public record Extend(byte[] handshake) {
+        /** Encodes. */
+        public byte[] encode() {
+            return exact(handshake, NTOR_CLIENT_SIZE, "handshake").clone();
+        }
+
+        /** Decodes. */
+        public static Extend decode(byte[] b) throws MalformedMessageException {
+            need(b, NTOR_CLIENT_SIZE, "EXTEND");
+            return new Extend(b.clone());
+        }
+    }
+
+    /** EXTENDED: the next Mix's ntor reply. */
+    public record Extended(byte[] reply) {
+        /** Encodes. */
+        public byte[] encode() {
+            return exact(reply, NTOR_SERVER_SIZE, "reply").clone();
+        }
+
+        /** Decodes. */
+        public static Extended decode(byte[] b) throws MalformedMessageException {
+            need(b, NTOR_SERVER_SIZE, "EXTENDED");
+            return new Extended(b.clone());
+        }
+    }
+
+    /** END: one reason byte. */
+    public record End(int reason) {
+        /** Encodes. */
+        public byte[] encode() {
+            return new byte[] {(byte) reason};
+        }
+
+        /** Decodes (any reason value is carried; unknown ones are still an END). */
+        public static End decode(byte[] b) throws MalformedMessageException {
+            need(b, 1, "END");
+            return new End(b[0] & 0xFF);
+        }
+    }
+
+    /** CONNECT: call id 8 | rendezvous Mix identity 32 | cookie 16 | ntor client handshake 96. */
+    public record Connect(long callId, byte[] rendezvous, byte[] cookie, byte[] handshake) {
+        /** Encoded size. */
+        public static final int SIZE = 8 + KEY_SIZE + COOKIE_SIZE + NTOR_CLIENT_SIZE;
+
+        /** Encodes. */
+        public byte[] encode() {
+            byte[] b = new byte[SIZE];
+            Bytes.putLong(b, 0, callId);
+            put(b, 8, exact(rendezvous, KEY_SIZE, "rendezvous"));
+            put(b, 40, exact(cookie, COOKIE_SIZE, "cookie"));
+            put(b, 56, exact(handshake, NTOR_CLIENT_SIZE, "handshake"));
+            return b;
+        }
+
+        /** Decodes. */
+        public static Connect decode(byte[] b) throws MalformedMessageException {
+            need(b, SIZE, "CONNECT");
+            return new Connect(Bytes.getLong(b, 0), slice(b, 8, KEY_SIZE), slice(b, 40, COOKIE_SIZE),
+                    slice(b, 56, NTOR_CLIENT_SIZE));
+        }
+    }
+
+    /** CONNECTED: call id 8 | ntor server handshake 64. */
+    public record Connected(long callId, byte[] reply) {
+        /** Encoded size. */
+        public static final int SIZE = 8 + NTOR_SERVER_SIZE;
+
+        /** Encodes. */
+        public byte[] encode() {
+            byte[] b = new byte[SIZE];
+            Bytes.putLong(b, 0, callId);
+            put(b, 8, exact(reply, NTOR_SERVER_SIZE, "reply"));
+            return b;
+        }
+
+        /** Decodes. */
+        public static Connected decode(byte[] b) throws MalformedMessageException {
+            need(b, SIZE, "CONNECTED");
+            return new Connected(Bytes.getLong(b, 0), slice(b, 8, NTOR_SERVER_SIZE));
+        }
+    }
+
+    /**
+     * REGISTER: cookie 16 | onion key 32 | binding valid-until 8 | binding signature 64 |
+     * certificate length 2 | client certificate (1..512). The binding is the callee's signature,
+     * with its certified identity key, over its end-to-end onion key.
+     */
+    public record Register(byte[] cookie, byte[] onionKey, long bindingUntil, byte[] bindingSignature,
+            byte[] certificate) {
+        private static final int FIXED = COOKIE_SIZE + KEY_SIZE + 8 + SIGNATURE_SIZE + 2;
+        /** Longest certificate accepted (HerdCertificate.MAX_ENCODED_SIZE). */
+        public static final int MAX_CERTIFICATE = 512;
+
+        /** Encodes. */
+        public byte[] encode() {
+            if (certificate.length < 1 || certificate.length > MAX_CERTIFICATE) {
+                throw new IllegalArgumentException("certificate of " + certificate.length + " bytes");
+            }
+            byte[] b = new byte[FIXED + certificate.length];
+            put(b, 0, exact(cookie, COOKIE_SIZE, "cookie"));
+            put(b, 16, exact(onionKey, KEY_SIZE, "onion key"));
+            Bytes.putLong(b, 48, bindingUntil);
+            put(b, 56, exact(bindingSignature, SIGNATURE_SIZE, "signature"));
+            Bytes.putShort(b, 120, certificate.length);
+            put(b, FIXED, certificate);
+            return b;
+        }
+
+        /** Decodes. */
+        public static Register decode(byte[] b) throws MalformedMessageException {
+            if (b.length < FIXED + 1) {
+                throw new MalformedMessageException("REGISTER of " + b.length + " bytes is truncated");
+            }
+            int certLength = Bytes.getUnsignedShort(b, 120);
+            if (certLength < 1 || certLength > MAX_CERTIFICATE || b.length != FIXED + certLength) {
+                throw new MalformedMessageException("REGISTER certificate length " + certLength + " in "
+                        + b.length + " bytes");
+            }
+            return new Register(slice(b, 0, COOKIE_SIZE), slice(b, 16, KEY_SIZE), Bytes.getLong(b, 48),
+                    slice(b, 56, SIGNATURE_SIZE), slice(b, FIXED, certLength));
+        }
+    }
+
+    /** REGISTERED: status 1. */
+    public record Registered(int status) {
+        /** Encodes. */
+        public byte[] encode() {
+            return new byte[] {(byte) status};
+        }
+
+        /** Decodes. */
+        public static Registered decode(byte[] b) throws MalformedMessageException {
+            need(b, 1, "REGISTERED");
+            return new Registered(b[0] & 0xFF);
+        }
+    }
+
+    /** LOOKUP: zone length 1 (1..63) | zone (ASCII) | client identity key 32. */
+    public record Lookup(String zone, byte[] clientKey) {
+        /** Encodes. */
+        public byte[] encode() {
+            byte[] z = zone.getBytes(StandardCharsets.US_ASCII);
+            if (z.length < 1 || z.length > 63) {
+                throw new IllegalArgumentException("zone name of " + z.length + " bytes");
+            }
+            byte[] b = new byte[1 + z.length + KEY_SIZE];
+            b[0] = (byte) z.length;
+            put(b, 1, z);
+            put(b, 1 + z.length, exact(clientKey, KEY_SIZE, "client key"));
+            return b;
+        }
+
+        /** Decodes (the zone's characters are checked by the directory, which knows its names). */
+        public static Lookup decode(byte[] b) throws MalformedMessageException {
+            if (b.length < 2) {
+                throw new MalformedMessageException("LOOKUP is truncated");
+            }
+            int z = b[0] & 0xFF;
+            if (z < 1 || z > 63 || b.length != 1 + z + KEY_SIZE) {
+                throw new MalformedMessageException("LOOKUP zone length " + z + " in " + b.length + " bytes");
+            }
+            for (int i = 1; i <= z; i++) {
+                if (b[i] < 0x21 || b[i] > 0x7E) {
+                    throw new MalformedMessageException("LOOKUP zone is not printable ASCII");
+                }
+            }
+            return new Lookup(new String(b, 1, z, StandardCharsets.US_ASCII), slice(b, 1 + z, KEY_SIZE));
+        }
+    }
+
+    /**
+     * ANSWER: status 1, and only for {@link #STATUS_OK}: rendezvous Mix identity 32 | cookie 16 |
+     * onion key 32 | binding valid-until 8 | binding signature 64.
+     */
+    public record Answer(int status, byte[] rendezvous, byte[] cookie, byte[] onionKey, long bindingUntil,
+            byte[] bindingSignature) {
+        /** Encoded size of a positive answer. */
+        public static final int OK_SIZE = 1 + KEY_SIZE + COOKIE_SIZE + KEY_SIZE + 8 + SIGNATURE_SIZE;
+
+        /** A negative answer. */
+        public static Answer refused(int status) {
+            if (status == STATUS_OK) {
+                throw new IllegalArgumentException("a refusal needs a non-OK status");
+            }
+            return new Answer(status, null, null, null, 0, null);
+        }
+
+        /** Encodes. */
+        public byte[] encode() {
+            if (status != STATUS_OK) {
+                return new byte[] {(byte) status};
+            }
+            byte[] b = new byte[OK_SIZE];
+            put(b, 1, exact(rendezvous, KEY_SIZE, "rendezvous"));
+            put(b, 33, exact(cookie, COOKIE_SIZE, "cookie"));
+            put(b, 49, exact(onionKey, KEY_SIZE, "onion key"));
+            Bytes.putLong(b, 81, bindingUntil);
+            put(b, 89, exact(bindingSignature, SIGNATURE_SIZE, "signature"));
+            return b;
+        }
+
+        /** Decodes. */
+        public static Answer decode(byte[] b) throws MalformedMessageException {
+            if (b.length == 1 && b[0] != STATUS_OK) {
+                return refused(b[0] & 0xFF);
+            }
+            need(b, OK_SIZE, "ANSWER");
+            if (b[0] != STATUS_OK) {
+                throw new MalformedMessageException("ANSWER with status " + (b[0] & 0xFF) + " carries a body");
+            }
+            return new Answer(STATUS_OK, slice(b, 1, KEY_SIZE), slice(b, 33, COOKIE_SIZE), slice(b, 49, KEY_SIZE),
+                    Bytes.getLong(b, 81), slice(b, 89, SIGNATURE_SIZE));
+        }
+    }
+
+    private static byte[] exact(byte[] v, int size, String what) {
+        if (v == null || v.length != size) {
+            throw new IllegalArgumentException(what + " must have " + size + " bytes");
+        }
+        return v;
+    }
+
+    private static void need(byte[] b, int size, String what) throws MalformedMessageException {
+        if (b.length != size) {
+            throw new MalformedMessageException(what + " has " + b.length + " bytes, expected " + size);
+        }
+    }
+
+    private static void put(byte[] dst, int off, byte[] src) {
+        System.arraycopy(src, 0, dst, off, src.length);
+    }
+
+    private static byte[] slice(byte[] b, int off, int len) {
+        return Arrays.copyOfRange(b, off, off + len);
+    }
+}

@@ -1,0 +1,176 @@
+package org.herd.core.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.herd.core.wire.ControlMessages;
+import org.junit.jupiter.api.Test;
+
+/** Call and registration life cycle: intra-zone calls, refusal, loss of a circuit mid-call, timeouts, retries. */
+class CallLifecycleTest {
+
+    private static void assertNoSplices(TestNet t) {
+        assertEquals(0, t.splices(), "splices left");
+    }
+
+    @Test
+    void intraZoneCallsWorkIncludingWhenBothChoseTheSameRendezvousMix() throws Exception {
+        TestNet t = new TestNet("intraZone", TestNet.newSeed());
+        t.zone("alpha", 2);
+        int pairs = 8;
+        for (int i = 0; i < 2 * pairs; i++) {
+            t.client("c" + i, "alpha", i % 2);
+        }
+        t.settle();
+        int sameRendezvous = 0;
+        for (int i = 0; i < pairs; i++) {
+            TestNet.ClientNode a = t.clients.get(2 * i);
+            TestNet.ClientNode b = t.clients.get(2 * i + 1);
+            Call call = a.client.call(b.certificate());
+            t.net.run();
+            assertEquals(Call.State.ACTIVE, call.state(), "pair " + i + " ended: " + call.endReason());
+            sameRendezvous += call.circuit().lastHop().equals(b.client.inboundCircuit("alpha").lastHop()) ? 1 : 0;
+            call.sendFrame(CallTest.frame(i, 1), 0, 160);
+            b.incoming.get(0).sendFrame(CallTest.frame(i, 2), 0, 160);
+            t.net.run();
+            assertEquals(1, b.frames.size());
+            assertEquals(1, a.frames.size());
+            call.hangUp();
+            t.net.run();
+            t.tick(); // the rendezvous Mixes top their pools up between calls
+        }
+        assertNoSplices(t);
+        System.out.println("intraZone: " + sameRendezvous + " of " + pairs + " calls had R1 = R2");
+    }
+
+    @Test
+    void aRingingCallRefusedByTheCalleeEndsCleanlyForTheCaller() throws Exception {
+        TestNet t = TestNet.twoZones("refuse", 2);
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        TestNet.ClientNode bob = t.client("bob", "beta", 1);
+        bob.autoAccept = false;
+        t.settle();
+        Call call = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.CONNECTING, call.state());
+        assertEquals(Call.State.RINGING, bob.incoming.get(0).state());
+        bob.incoming.get(0).hangUp();
+        t.net.run();
+        assertEquals(Call.State.ENDED, call.state());
+        assertEquals(ControlMessages.END_REFUSED, call.endReason());
+        assertNoSplices(t);
+    }
+
+    @Test
+    void losingTheCallersCircuitMidCallEndsTheCalleesSideAndTheCallerRebuilds() throws Exception {
+        TestNet.CallSetup s = TestNet.activeCall("lostCircuit", 2);
+        var lost = s.call().circuit();
+        lost.destroy();
+        s.t().net.run();
+        assertEquals(Call.State.ENDED, s.answer().state());
+        assertEquals(ControlMessages.END_DESTROYED, s.answer().endReason());
+        assertNoSplices(s.t());
+        s.t().settle();
+        assertTrue(s.alice().client.outboundCircuit("alpha") != lost);
+        assertTrue(s.alice().client.ready());
+        Call again = s.alice().client.call(s.bob().certificate());
+        s.t().net.run();
+        assertEquals(Call.State.ACTIVE, again.state());
+    }
+
+    @Test
+    void aLookupWithoutAnswerTimesOutAtItsDeadlineAndNotBefore() throws Exception {
+        TestNet t = TestNet.twoZones("lookupTimeout", 2);
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        TestNet.ClientNode bob = t.client("bob", "beta", 1);
+        t.settle();
+        t.loseDirectoryReplies = 1;
+        Call call = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.LOOKING_UP, call.state());
+        t.clock.advance(TimeUnit.SECONDS.toNanos(5) - 1, TimeUnit.NANOSECONDS);
+        t.tick();
+        assertEquals(Call.State.LOOKING_UP, call.state());
+        t.clock.advance(1, TimeUnit.NANOSECONDS);
+        t.tick();
+        assertEquals(Call.State.ENDED, call.state());
+        assertEquals(Call.TIMEOUT, call.endReason());
+        assertEquals(List.of(Call.TIMEOUT), alice.ended);
+        Call again = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ACTIVE, again.state());
+    }
+
+    @Test
+    void aRegistrationWithoutAnswerIsRetriedAfterItsDeadline() {
+        TestNet t = new TestNet("registerRetry", TestNet.newSeed());
+        t.zone("alpha", 2);
+        t.loseDirectoryReplies = 1;
+        TestNet.ClientNode bob = t.client("bob", "alpha", 0);
+        t.settle();
+        assertTrue(!bob.client.isRegistered("alpha"));
+        assertTrue(t.mixes("alpha").stream().mapToInt(m -> m.mix().pendingControlState()).sum() > 0);
+        t.clock.advance(5, TimeUnit.SECONDS);
+        t.settle();
+        assertTrue(bob.client.isRegistered("alpha"));
+        assertEquals(ControlMessages.STATUS_OK, bob.registered.get("alpha"));
+        // The unanswered request expired at the Mix: no state is left behind.
+        assertEquals(0, t.mixes("alpha").stream().mapToInt(m -> m.mix().pendingControlState()).sum());
+    }
+
+    @Test
+    void aRendezvousMixWithNoSpareCircuitRefusesInsteadOfBuildingOneOnTheCriticalPath() throws Exception {
+        TestNet t = new TestNet("poolEmpty", TestNet.newSeed(), new org.herd.core.circuit.Mix.Config(1,
+                TimeUnit.SECONDS.toNanos(5), 64, TimeUnit.SECONDS.toNanos(5)));
+        t.zone("alpha", 1);
+        t.zone("beta", 1);
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        TestNet.ClientNode carol = t.client("carol", "alpha", 0);
+        TestNet.ClientNode bob = t.client("bob", "beta", 0);
+        TestNet.ClientNode dave = t.client("dave", "beta", 0);
+        t.settle();
+        Call first = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ACTIVE, first.state());
+        Call second = carol.client.call(dave.certificate());
+        t.net.run();
+        assertEquals(Call.State.ENDED, second.state());
+        assertEquals(ControlMessages.END_NO_CIRCUIT, second.endReason());
+        t.tick();
+        Call third = carol.client.call(dave.certificate());
+        t.net.run();
+        assertEquals(Call.State.ACTIVE, third.state());
+    }
+
+    @Test
+    void aDirectoryThatSubstitutesTheCalleesOnionKeyIsCaught() throws Exception {
+        TestNet t = TestNet.twoZones("lyingDirectory", 2);
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        TestNet.ClientNode bob = t.client("bob", "beta", 1);
+        TestNet.ClientNode mallory = t.client("mallory", "beta", 0);
+        t.settle();
+        var malloryAnswer = t.registry("beta").lookup(
+                new ControlMessages.Lookup("beta", mallory.key.publicKey().encoded()));
+        // 1. Mallory's onion key and binding in place of bob's: the binding is not by bob's key.
+        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), a.rendezvous(), a.cookie(),
+                malloryAnswer.onionKey(), malloryAnswer.bindingUntil(), malloryAnswer.bindingSignature());
+        Call call = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ENDED, call.state());
+        assertEquals(Call.BAD_ANSWER, call.endReason());
+        assertTrue(bob.incoming.isEmpty());
+        // 2. Bob's binding but Mallory's rendezvous and cookie: the end-to-end handshake reaches
+        // Mallory, who cannot answer for bob's onion key, so no call is established.
+        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), malloryAnswer.rendezvous(),
+                malloryAnswer.cookie(), a.onionKey(), a.bindingUntil(), a.bindingSignature());
+        t.tick();
+        Call second = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ENDED, second.state());
+        assertTrue(mallory.incoming.isEmpty(), "mallory's client refuses a handshake for another key");
+        assertEquals(ControlMessages.END_REFUSED, second.endReason());
+        assertNoSplices(t);
+    }
+}

@@ -1,0 +1,107 @@
+package org.herd.core.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** Control-message and fragment codecs: vectors, round trips, malformed input. */
+class ControlMessagesTest {
+
+    private static byte[] filled(int n, int v) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) v);
+        return b;
+    }
+
+    @Test
+    void connectEncodesToTheDocumentedLayout() throws Exception {
+        var c = new ControlMessages.Connect(0x0102030405060708L, filled(32, 0xAA), filled(16, 0xBB), filled(96, 0xCC));
+        byte[] b = c.encode();
+        String hex = HexFormat.of().formatHex(b);
+        // Hand-written vector from the table in docs/network.md: call id | rendezvous | cookie | handshake.
+        assertEquals("0102030405060708" + "aa".repeat(32) + "bb".repeat(16) + "cc".repeat(96), hex);
+        var d = ControlMessages.Connect.decode(b);
+        assertEquals(c.callId(), d.callId());
+        assertArrayEquals(c.cookie(), d.cookie());
+        assertArrayEquals(c.handshake(), d.handshake());
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Connect.decode(java.util.Arrays.copyOf(b, 151)));
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Connect.decode(java.util.Arrays.copyOf(b, 153)));
+    }
+
+    @Test
+    void registerRoundTripsAndRejectsBadCertificateLengths() throws Exception {
+        var r = new ControlMessages.Register(filled(16, 1), filled(32, 2), 1234L, filled(64, 3), filled(300, 4));
+        byte[] b = r.encode();
+        assertEquals(122 + 300, b.length);
+        assertEquals(3, ControlFragment.fragmentsFor(b.length));
+        var d = ControlMessages.Register.decode(b);
+        assertEquals(1234L, d.bindingUntil());
+        assertArrayEquals(r.certificate(), d.certificate());
+        assertArrayEquals(b, d.encode());
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Register.decode(java.util.Arrays.copyOf(b, b.length - 1)));
+        byte[] lying = b.clone();
+        Bytes.putShort(lying, 120, 600);
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Register.decode(lying));
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Register.decode(new byte[10]));
+    }
+
+    @Test
+    void lookupAnswerEndRoundTrip() throws Exception {
+        var l = new ControlMessages.Lookup("beta", filled(32, 9));
+        byte[] lb = l.encode();
+        assertEquals("04" + "62657461" + "09".repeat(32), HexFormat.of().formatHex(lb));
+        assertEquals("beta", ControlMessages.Lookup.decode(lb).zone());
+        byte[] badZone = lb.clone();
+        badZone[1] = 0;
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Lookup.decode(badZone));
+        byte[] badLen = lb.clone();
+        badLen[0] = 5;
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Lookup.decode(badLen));
+
+        var a = new ControlMessages.Answer(ControlMessages.STATUS_OK, filled(32, 1), filled(16, 2), filled(32, 3), 7L,
+                filled(64, 4));
+        byte[] ab = a.encode();
+        assertEquals(ControlMessages.Answer.OK_SIZE, ab.length);
+        assertArrayEquals(ab, ControlMessages.Answer.decode(ab).encode());
+        var refused = ControlMessages.Answer.refused(ControlMessages.STATUS_NOT_REGISTERED);
+        assertArrayEquals(new byte[] {2}, refused.encode());
+        assertEquals(ControlMessages.STATUS_NOT_REGISTERED, ControlMessages.Answer.decode(new byte[] {2}).status());
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Answer.decode(new byte[] {0}));
+        byte[] okWithBadStatus = ab.clone();
+        okWithBadStatus[0] = 1;
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Answer.decode(okWithBadStatus));
+
+        assertEquals(ControlMessages.END_HANGUP, ControlMessages.End.decode(new byte[] {1}).reason());
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.End.decode(new byte[0]));
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Extend.decode(new byte[95]));
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Extended.decode(new byte[65]));
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Connected.decode(new byte[71]));
+    }
+
+    @Test
+    void fragmentHeadersAreCheckedWithoutThrowing() {
+        byte[] d = new byte[RelayCell.MAX_DATA];
+        ControlFragment.writeHeader(d, 0, 0xBEEF, 1, 3);
+        assertEquals(0xBEEF, ControlFragment.messageId(d, 0));
+        assertEquals(ControlFragment.OK, ControlFragment.check(d, 0, RelayCell.MAX_DATA));
+        assertEquals(ControlFragment.SHORT_MIDDLE, ControlFragment.check(d, 0, 100));
+        assertEquals(ControlFragment.TOO_SHORT, ControlFragment.check(d, 0, 4));
+        ControlFragment.writeHeader(d, 0, 1, 3, 3);
+        assertEquals(ControlFragment.BAD_INDEX, ControlFragment.check(d, 0, 10));
+        ControlFragment.writeHeader(d, 0, 1, 0, 0);
+        assertEquals(ControlFragment.BAD_INDEX, ControlFragment.check(d, 0, 10));
+        ControlFragment.writeHeader(d, 0, 1, 0, ControlFragment.MAX_FRAGMENTS + 1);
+        assertEquals(ControlFragment.BAD_INDEX, ControlFragment.check(d, 0, RelayCell.MAX_DATA));
+        ControlFragment.writeHeader(d, 0, 1, 2, 3);
+        assertEquals(ControlFragment.OK, ControlFragment.check(d, 0, 10));
+        assertEquals(1, ControlFragment.fragmentsFor(1));
+        assertEquals(1, ControlFragment.fragmentsFor(ControlFragment.MAX_FRAGMENT_DATA));
+        assertEquals(2, ControlFragment.fragmentsFor(ControlFragment.MAX_FRAGMENT_DATA + 1));
+        assertThrows(IllegalArgumentException.class, () -> ControlFragment.fragmentsFor(ControlFragment.MAX_MESSAGE + 1));
+        assertEquals("UNKNOWN(200)", RelayCommand.name(200));
+        assertEquals("CONNECT", RelayCommand.name(RelayCommand.CONNECT));
+    }
+}
