@@ -1,0 +1,460 @@
+package org.herd.gateway.devnet;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.herd.core.crypto.ClientCertificate;
+import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.KeyFiles;
+import org.herd.core.crypto.MixDescriptor;
+import org.herd.core.crypto.NodeKeys;
+import org.herd.core.crypto.ZoneCertificate;
+import org.herd.core.mix.MixNode;
+import org.herd.gateway.network.NetworkLayout;
+import org.herd.rtp.quality.EModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code herd devnet}: a whole Herd network on loopback as separate processes — per zone one
+ * directory ({@code herd zone-directory}) and its Mixes ({@code herd mix}), and two clients
+ * ({@code herd client}) in the first and last zone. It writes the PKI (root, zone certificates,
+ * Mix descriptors, client certificates) and one config file per process into a state directory,
+ * starts every process as {@code java -cp <this classpath> org.herd.gateway.cli.HerdMain ...},
+ * prints what runs where, and stops them all on Ctrl-C (shutdown hook: standard input closed,
+ * SIGTERM, then SIGKILL after 5 s; children also stop by themselves when devnet's pipe to them
+ * closes, so even a SIGKILLed devnet leaves no orphans). {@code --zone-delay-ms N} puts an
+ * {@link ImpairmentRelay} with N ms one-way delay on every inter-zone Mix link.
+ *
+ * <p>{@code --self-test}: once everything is ready, the first client calls the second, both send
+ * test frames for {@code --seconds}, stop sending, and hang up; the last line printed is one JSON
+ * object (call_established, setup_ms, frames_sent, frames_received, frames_corrupted,
+ * one_way_delay_ms_p50/p99, added_delay_ms_p50, loss_percent, r_factor, mos); exit status 0 only
+ * if the call was established, frames arrived and none was corrupted.
+ */
+@Command(name = "devnet", mixinStandardHelpOptions = true,
+        description = "Run a Herd network on loopback as separate processes (zones, directories, mixes, two clients).")
+public final class DevnetCommand implements Callable<Integer> {
+
+    private static final long DAY_MS = 86_400_000L;
+    private static final Pattern EVENT = Pattern.compile("\"event\":\"([a-z_]+)\"");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--zones", description = "Trust zones (default ${DEFAULT-VALUE}).")
+    int zones = 2;
+
+    @Option(names = "--mixes-per-zone", description = "Mixes per zone (default ${DEFAULT-VALUE}).")
+    int mixesPerZone = 2;
+
+    @Option(names = "--zone-delay-ms", description = "One-way delay on every inter-zone Mix link, ms (default ${DEFAULT-VALUE}).")
+    int zoneDelayMs;
+
+    @Option(names = "--state-dir", description = "Where keys, configs and logs go (default: a new temporary directory).")
+    Path stateDir;
+
+    @Option(names = "--self-test", description = "Place one call between the clients, measure it, stop.")
+    boolean selfTest;
+
+    @Option(names = "--seconds", description = "Self-test: seconds of frames each way (default ${DEFAULT-VALUE}).")
+    int seconds = 5;
+
+    @Option(names = "--json", description = "Only the self-test's JSON object on standard output (progress on standard error).")
+    boolean json;
+
+    @Option(names = "--ready-timeout-s", description = "Seconds to wait for the network to be ready (default ${DEFAULT-VALUE}).")
+    int readyTimeout = 90;
+
+    @Option(names = {"--rate-client"}, description = "Client link rate, cells per tick (default ${DEFAULT-VALUE}).")
+    int rateClient = 2;
+
+    @Option(names = {"--rate-mix"}, description = "Mix link rate (intra- and inter-zone), cells per tick (default ${DEFAULT-VALUE}).")
+    int rateMix = 8;
+
+    /** A child process and the JSON lines it printed. */
+    static final class Child {
+        final String name;
+        final Process process;
+        final OutputStream stdin;
+        final List<String> lines = new ArrayList<>();
+
+        Child(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdin = process.getOutputStream();
+        }
+
+        synchronized void add(String line) {
+            lines.add(line);
+            notifyAll();
+        }
+
+        /** The first line with event {@code event}, waiting up to {@code millis}; null on timeout or exit. */
+        synchronized String await(String event, long millis) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (true) {
+                for (String l : lines) {
+                    Matcher m = EVENT.matcher(l);
+                    if (m.find() && m.group(1).equals(event)) {
+                        return l;
+                    }
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0 || !process.isAlive()) {
+                    return null;
+                }
+                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+
+        void send(String command) throws IOException {
+            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+    }
+
+    private final List<Child> children = new ArrayList<>();
+    private final List<ImpairmentRelay> relays = new ArrayList<>();
+    private PrintWriter progress;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        progress = json ? spec.commandLine().getErr() : out;
+        if (zones < 1 || zones > 26 || mixesPerZone < 1 || mixesPerZone > 16 || zoneDelayMs < 0 || seconds < 1
+                || rateClient < 1 || rateMix < 1) {
+            spec.commandLine().getErr().println("herd devnet: --zones 1..26, --mixes-per-zone 1..16, --seconds >= 1, rates >= 1");
+            return 2;
+        }
+        Path dir = stateDir != null ? Files.createDirectories(stateDir) : Files.createTempDirectory("herd-devnet-");
+        Thread hook = new Thread(this::stopAll, "devnet-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Layout layout = writeLayout(dir);
+            for (Map.Entry<String, Path> e : layout.configs.entrySet()) {
+                start(e.getKey(), e.getValue(), dir);
+            }
+            say("devnet: state in " + dir + (zoneDelayMs > 0 ? ", inter-zone one-way delay " + zoneDelayMs + " ms" : ""));
+            for (Child c : children) {
+                String l = c.await("listening", 30_000);
+                say(String.format(Locale.ROOT, "  %-14s pid %-7d %s", c.name, c.process.pid(),
+                        l == null ? "(not listening; see " + c.name + ".log)" : field(l, "address") + " " + field(l, "identity")));
+            }
+            if (!selfTest) {
+                say("devnet: running; Ctrl-C stops every process.");
+                for (Child c : children) {
+                    c.process.waitFor();
+                }
+                return 0;
+            }
+            String result = selfTest(layout);
+            stopAll();
+            out.println(result);
+            out.flush();
+            return result.contains("\"call_established\":true") && !result.contains("\"frames_received\":0,")
+                    && result.contains("\"frames_corrupted\":0,") ? 0 : 1;
+        } finally {
+            stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
+    private void say(String line) {
+        progress.println(line);
+        progress.flush();
+    }
+
+    /** What {@link #writeLayout} produced. */
+    private record Layout(Map<String, Path> configs, List<String> mixes, String caller, String callee) {
+    }
+
+    private Layout writeLayout(Path dir) throws IOException {
+        SecureRandom random = new SecureRandom();
+        long now = System.currentTimeMillis();
+        long from = now - DAY_MS;
+        long until = now + 30 * DAY_MS;
+        IdentityKeyPair root = IdentityKeyPair.generate(random);
+        KeyFiles.writeIdentityPublic(dir.resolve("root.pub"), root.publicKey(), true);
+        Map<String, NetworkLayout.Zone> zoneMap = new LinkedHashMap<>();
+        Map<String, Path> configs = new LinkedHashMap<>();
+        Map<IdentityPublicKey, Path> mixKeys = new LinkedHashMap<>();
+        Map<String, IdentityKeyPair> directoryKeys = new HashMap<>();
+        List<String> mixNames = new ArrayList<>();
+        Path network = dir.resolve("network.properties");
+        for (int z = 0; z < zones; z++) {
+            String zone = String.valueOf((char) ('a' + z)) + "zone";
+            IdentityKeyPair dk = IdentityKeyPair.generate(random);
+            directoryKeys.put(zone, dk);
+            ZoneCertificate zc = ZoneCertificate.issue(root, zone, dk.publicKey(), from, until);
+            Path dd = Files.createDirectories(dir.resolve(zone + "-directory"));
+            KeyFiles.writeIdentity(dd.resolve("identity.key"), dk, true);
+            List<MixDescriptor> mixes = new ArrayList<>();
+            for (int m = 0; m < mixesPerZone; m++) {
+                NodeKeys keys = NodeKeys.generate(random);
+                String name = zone + "-mix" + m;
+                Path md = Files.createDirectories(dir.resolve(name));
+                keys.writeTo(md, true);
+                mixes.add(MixDescriptor.issue(dk, zone, keys.identity().publicKey(), keys.onion().publicKey(),
+                        freePort(), from, until));
+                mixKeys.put(keys.identity().publicKey(), md);
+                mixNames.add(name);
+            }
+            zoneMap.put(zone, new NetworkLayout.Zone(zone, zc, freePort(), mixes));
+            configs.put(zone + "-directory", writeConfig(dd.resolve("directory.properties"), Map.of(
+                    "network", network.toString(), "zone", zone, "key", dd.resolve("identity.key").toString())));
+        }
+        // Clients: the first in the first zone at its first Mix, the second in the last zone at its last Mix.
+        List<String> zoneNames = new ArrayList<>(zoneMap.keySet());
+        String[] clientNames = {"alice", "bob"};
+        String[] clientZones = {zoneNames.get(0), zoneNames.get(zoneNames.size() - 1)};
+        int[] clientMix = {0, mixesPerZone - 1};
+        Path[] certs = new Path[2];
+        Path[] idFiles = new Path[2];
+        Set<IdentityPublicKey> clientKeys = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            IdentityKeyPair ck = IdentityKeyPair.generate(random);
+            clientKeys.add(ck.publicKey());
+            Path cd = Files.createDirectories(dir.resolve(clientNames[i]));
+            idFiles[i] = cd.resolve("identity.key");
+            KeyFiles.writeIdentity(idFiles[i], ck, true);
+            ClientCertificate cert = ClientCertificate.issue(directoryKeys.get(clientZones[i]), clientZones[i],
+                    random.nextLong(), ck.publicKey(), from, until);
+            certs[i] = cd.resolve("certificate.bin");
+            Files.write(certs[i], cert.encoded());
+        }
+        new NetworkLayout(root.publicKey(), zoneMap, clientKeys,
+                new MixNode.Rates(rateClient, rateMix, rateMix, 2)).write(network);
+        // Mixes, with an impairment relay on every inter-zone link (in front of the Mix that is dialled).
+        List<MixDescriptor> all = new ArrayList<>();
+        zoneMap.values().forEach(z -> all.addAll(z.mixes()));
+        int index = 0;
+        for (MixDescriptor d : all) {
+            Map<String, String> cfg = new LinkedHashMap<>();
+            cfg.put("network", network.toString());
+            cfg.put("keys", mixKeys.get(d.mixKey()).toString());
+            for (MixDescriptor other : all) {
+                if (zoneDelayMs > 0 && !other.zone().equals(d.zone()) && MixNode.lower(d.mixKey(), other.mixKey())) {
+                    ImpairmentRelay relay = ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                            other.address(), zoneDelayMs, TimeUnit.MILLISECONDS, 0, random.nextLong());
+                    relays.add(relay);
+                    cfg.put("dial." + other.mixKey().toHex(), HostPort.format(relay.address()));
+                }
+            }
+            String name = mixNames.get(index++);
+            configs.put(name, writeConfig(mixKeys.get(d.mixKey()).resolve("mix.properties"), cfg));
+        }
+        for (int i = 0; i < 2; i++) {
+            NetworkLayout.Zone z = zoneMap.get(clientZones[i]);
+            Map<String, String> cfg = new LinkedHashMap<>();
+            cfg.put("network", network.toString());
+            cfg.put("identity", idFiles[i].toString());
+            cfg.put("certificate", certs[i].toString());
+            cfg.put("mix", z.mixes().get(clientMix[i]).mixKey().toHex());
+            cfg.put("peer-certificate", certs[1 - i].toString());
+            configs.put(clientNames[i], writeConfig(dir.resolve(clientNames[i]).resolve("client.properties"), cfg));
+        }
+        return new Layout(configs, mixNames, clientNames[0], clientNames[1]);
+    }
+
+    private static Path writeConfig(Path file, Map<String, String> values) throws IOException {
+        StringBuilder sb = new StringBuilder("# written by herd devnet\n");
+        values.forEach((k, v) -> sb.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
+    /** A UDP port free on loopback now (the child binds it a moment later; loopback only). */
+    private static InetSocketAddress freePort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
+        }
+    }
+
+    private void start(String name, Path config, Path dir) throws IOException {
+        String role = name.endsWith("-directory") ? "zone-directory" : name.contains("-mix") ? "mix" : "client";
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "org.herd.gateway.cli.HerdMain", role, "--config", config.toString(), "--exit-on-stdin-eof");
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve(name + ".log").toFile()).start();
+        Child c = new Child(name, p);
+        synchronized (children) {
+            children.add(c);
+        }
+        Path events = dir.resolve(name + ".jsonl");
+        Thread t = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                    PrintWriter log = new PrintWriter(Files.newBufferedWriter(events))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    log.println(line);
+                    log.flush();
+                    c.add(line);
+                }
+            } catch (IOException e) {
+                // the child is gone
+            }
+            synchronized (c) {
+                c.notifyAll();
+            }
+        }, "devnet-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private String selfTest(Layout layout) throws Exception {
+        long deadline = System.currentTimeMillis() + readyTimeout * 1000L;
+        Child caller = child(layout.caller());
+        Child callee = child(layout.callee());
+        for (String m : layout.mixes()) {
+            if (child(m).await("ready", deadline - System.currentTimeMillis()) == null) {
+                return failure("mix " + m + " not ready (links or pre-built circuits missing)");
+            }
+        }
+        for (Child c : List.of(caller, callee)) {
+            if (c.await("ready", deadline - System.currentTimeMillis()) == null) {
+                return failure("client " + c.name + " not registered");
+            }
+        }
+        say("devnet: network ready; " + caller.name + " calls " + callee.name);
+        caller.send("call");
+        String connected = caller.await("connected", 20_000);
+        if (connected == null) {
+            String ended = caller.await("ended", 1);
+            return failure("call not established" + (ended == null ? "" : ": ended with reason " + field(ended, "reason")));
+        }
+        double setupMs = Double.parseDouble(field(connected, "setup_ms"));
+        say("devnet: call established in " + setupMs + " ms; frames for " + seconds + " s");
+        Thread.sleep(seconds * 1000L);
+        caller.send("mute");
+        callee.send("mute");
+        Thread.sleep(1000L + 2L * zoneDelayMs);
+        caller.send("hangup");
+        String a = caller.await("ended", 10_000);
+        String b = callee.await("ended", 10_000);
+        if (a == null || b == null) {
+            return failure("call did not end cleanly on both sides");
+        }
+        long sent = longField(a, "frames_sent") + longField(b, "frames_sent");
+        long received = longField(a, "frames_received") + longField(b, "frames_received");
+        long corrupted = longField(a, "frames_corrupted") + longField(b, "frames_corrupted");
+        long[] delays = concat(delays(a), delays(b));
+        Arrays.sort(delays);
+        double p50 = delays.length == 0 ? Double.NaN : delays[(int) ((delays.length - 1) * 0.50)] / 1000.0;
+        double p99 = delays.length == 0 ? Double.NaN : delays[(int) ((delays.length - 1) * 0.99)] / 1000.0;
+        double loss = sent == 0 ? 100 : Math.max(0, 100.0 * (sent - received) / sent);
+        double r = Double.isNaN(p50) ? 0 : EModel.g711WithPlc().rFactor(Math.max(0, p50), Math.min(100, loss));
+        return String.format(Locale.ROOT, "{\"call_established\":true,\"setup_ms\":%.1f,\"frames_sent\":%d,"
+                + "\"frames_received\":%d,\"frames_corrupted\":%d,\"one_way_delay_ms_p50\":%.2f,\"one_way_delay_ms_p99\":%.2f,"
+                + "\"added_delay_ms_p50\":%.2f,\"emulated_path_delay_ms\":%d,\"loss_percent\":%.3f,\"r_factor\":%.2f,"
+                + "\"mos\":%.3f,\"seconds\":%d,\"zones\":%d,\"mixes_per_zone\":%d}",
+                setupMs, sent, received, corrupted, p50, p99, p50 - zoneDelayMs, zoneDelayMs, loss, r, EModel.mos(r),
+                seconds, zones, mixesPerZone);
+    }
+
+    private String failure(String reason) {
+        say("devnet: self-test failed: " + reason);
+        return "{\"call_established\":false,\"reason\":\"" + reason.replace("\"", "'") + "\",\"frames_sent\":0,"
+                + "\"frames_received\":0,\"frames_corrupted\":0}";
+    }
+
+    private Child child(String name) {
+        synchronized (children) {
+            for (Child c : children) {
+                if (c.name.equals(name)) {
+                    return c;
+                }
+            }
+        }
+        throw new IllegalStateException("no process " + name);
+    }
+
+    /** Stops every child: stdin closed and SIGTERM, SIGKILL after 5 s; closes the relays. Idempotent. */
+    private void stopAll() {
+        List<Child> all;
+        synchronized (children) {
+            all = new ArrayList<>(children);
+            children.clear();
+        }
+        for (Child c : all) {
+            try {
+                c.stdin.close();
+            } catch (IOException e) {
+                // already closed
+            }
+            c.process.destroy();
+        }
+        for (Child c : all) {
+            try {
+                if (!c.process.waitFor(5, TimeUnit.SECONDS)) {
+                    c.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                c.process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (ImpairmentRelay r : relays) {
+            try {
+                r.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        relays.clear();
+    }
+
+    static String field(String jsonLine, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":(\"([^\"]*)\"|[^,}\\]]+)").matcher(jsonLine);
+        if (!m.find()) {
+            return "";
+        }
+        return m.group(2) != null ? m.group(2) : m.group(1);
+    }
+
+    static long longField(String jsonLine, String key) {
+        String v = field(jsonLine, key);
+        return v.isEmpty() ? 0 : Long.parseLong(v);
+    }
+
+    static long[] delays(String jsonLine) {
+        Matcher m = Pattern.compile("\"delays_us\":\\[([^\\]]*)\\]").matcher(jsonLine);
+        if (!m.find() || m.group(1).isBlank()) {
+            return new long[0];
+        }
+        return Arrays.stream(m.group(1).split(",")).mapToLong(Long::parseLong).toArray();
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}

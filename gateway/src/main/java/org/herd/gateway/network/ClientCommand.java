@@ -1,0 +1,237 @@
+package org.herd.gateway.network;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.herd.core.call.Call;
+import org.herd.core.call.CallClient;
+import org.herd.core.call.CallException;
+import org.herd.core.circuit.MixRef;
+import org.herd.core.client.ClientNode;
+import org.herd.core.crypto.CertificateException;
+import org.herd.core.crypto.ClientCertificate;
+import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.KeyFiles;
+import org.herd.core.crypto.MixDescriptor;
+import org.herd.core.link.LinkConfig;
+import org.herd.core.time.SystemClock;
+import org.herd.core.wire.Bytes;
+import org.herd.gateway.devnet.HostPort;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code herd client --config FILE}: a Herd client ({@link ClientNode}) that sends test voice
+ * frames, for devnet and system tests. Config keys: {@code network}, {@code identity}
+ * (identity.key), {@code certificate} (its client certificate, binary), {@code mix} (hex key of
+ * its Mix), {@code listen} (default 127.0.0.1:0), {@code peer-certificate} (the callee's
+ * certificate, binary; optional). Commands on standard input: {@code call}, {@code mute} (stop sending
+ * frames), {@code hangup}, {@code quit}. Incoming calls are accepted. While a call is active one 160-byte frame is sent
+ * per 20 ms tick: send time 8 | sequence 4 | pattern 148 (byte i = seq·31 + i).
+ *
+ * <p><b>Clock</b>: the send time is wall-clock microseconds since 1970 ({@link Instant#now()},
+ * CLOCK_REALTIME on Linux, microsecond resolution), because {@code System.nanoTime} is per
+ * process. The one-way delay {@code receive time − send time} is valid between processes on one
+ * host (one clock); it is not monotonic across an NTP step, which a short self-test ignores.
+ *
+ * <p>JSON lines: listening, linked, registered, ready, connected (setup_ms), incoming,
+ * ended (frames_sent, frames_received, frames_corrupted, frames_dropped, delays_us), stopped.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true, description = "Run a Herd test client; prints JSON lines.")
+public final class ClientCommand implements Callable<Integer> {
+
+    /** Bytes of a test frame (one 20 ms G.711 frame). */
+    static final int FRAME = 160;
+    private static final int MAX_DELAYS = 100_000;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    NodeOptions options;
+
+    private final byte[] frame = new byte[FRAME];
+    private final long[] delays = new long[MAX_DELAYS];
+    private int delayCount;
+    private long corrupted;
+    private int sequence;
+    private long callStartNanos;
+    private boolean readyPrinted;
+    private boolean muted;
+
+    /** Wall-clock microseconds since 1970 (see the class comment). */
+    static long wallMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    /** Fills {@code f} with test frame {@code seq} sent at {@code micros}. */
+    static void fill(byte[] f, int seq, long micros) {
+        Bytes.putLong(f, 0, micros);
+        Bytes.putInt(f, 8, seq);
+        for (int i = 12; i < FRAME; i++) {
+            f[i] = (byte) (seq * 31 + i);
+        }
+    }
+
+    /** True if the frame's pattern matches its sequence number. */
+    static boolean intact(byte[] f, int off, int length) {
+        if (length != FRAME) {
+            return false;
+        }
+        int seq = Bytes.getInt(f, off + 8);
+        for (int i = 12; i < FRAME; i++) {
+            if (f[off + i] != (byte) (seq * 31 + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        NodeProcess proc = new NodeProcess(spec.commandLine().getOut());
+        ClientNode.Settings settings;
+        ClientCertificate peer;
+        try {
+            Properties p = NetworkLayout.load(options.config);
+            NetworkLayout layout = NetworkLayout.read(Path.of(NetworkLayout.require(p, "network")), SystemClock.INSTANCE);
+            IdentityKeyPair identity = KeyFiles.readIdentity(Path.of(NetworkLayout.require(p, "identity")));
+            ClientCertificate cert = ClientCertificate.decode(Files.readAllBytes(Path.of(NetworkLayout.require(p, "certificate"))));
+            NetworkLayout.Zone zone = layout.zone(cert.zone());
+            cert.verify(zone.certificate(), SystemClock.INSTANCE);
+            MixDescriptor mix = layout.descriptor(NetworkLayout.key(NetworkLayout.require(p, "mix")));
+            if (mix == null || !mix.zone().equals(zone.name())) {
+                throw new IllegalArgumentException("key 'mix': not a Mix of zone " + zone.name());
+            }
+            String peerFile = p.getProperty("peer-certificate");
+            peer = peerFile == null ? null : ClientCertificate.decode(Files.readAllBytes(Path.of(peerFile.trim())));
+            List<MixRef> zoneMixes = zone.mixes().stream().map(MixRef::of).toList();
+            settings = new ClientNode.Settings(identity, cert, MixRef.of(mix), mix.address(), zoneMixes,
+                    HostPort.parse(p.getProperty("listen", "127.0.0.1:0").trim()), layout.rates().client(),
+                    LinkConfig.defaults(), TimeUnit.SECONDS.toNanos(5));
+        } catch (IllegalArgumentException | java.io.IOException | CertificateException e) {
+            spec.commandLine().getErr().println("herd client: " + options.config + ": " + e.getMessage());
+            return 2;
+        }
+        ClientNode[] node = new ClientNode[1];
+        CallClient.Listener listener = new CallClient.Listener() {
+            @Override
+            public void onRegistered(String zone, int status) {
+                proc.emit("{\"event\":\"registered\",\"zone\":" + NodeProcess.q(zone) + ",\"status\":" + status + "}");
+            }
+
+            @Override
+            public void onIncoming(Call call) {
+                proc.emit("{\"event\":\"incoming\"}");
+                startCall();
+                call.accept();
+                proc.emit("{\"event\":\"connected\",\"caller\":false}");
+            }
+
+            @Override
+            public void onConnected(Call call) {
+                if (call.isCaller()) {
+                    long setup = System.nanoTime() - callStartNanos;
+                    proc.emit("{\"event\":\"connected\",\"caller\":true,\"setup_ms\":"
+                            + String.format(java.util.Locale.ROOT, "%.1f", setup / 1e6) + "}");
+                }
+            }
+
+            @Override
+            public void onEnded(Call call, int reason) {
+                proc.emit(ended(call, reason));
+            }
+
+            @Override
+            public void onFrame(Call call, long frameNumber, byte[] buffer, int offset, int length) {
+                long now = wallMicros();
+                if (!intact(buffer, offset, length)) {
+                    corrupted++;
+                    return;
+                }
+                if (delayCount < MAX_DELAYS) {
+                    delays[delayCount++] = now - Bytes.getLong(buffer, offset);
+                }
+            }
+        };
+        Runnable tick = () -> {
+            CallClient c = node[0] == null ? null : node[0].client();
+            if (c == null) {
+                return;
+            }
+            if (!readyPrinted && c.ready() && c.isRegistered(settings.certificate().zone())) {
+                readyPrinted = true;
+                proc.emit("{\"event\":\"ready\"}");
+            }
+            for (Call call : c.calls()) {
+                if (call.state() == Call.State.ACTIVE && !muted) {
+                    fill(frame, sequence++, wallMicros());
+                    call.sendFrame(frame, 0, FRAME);
+                }
+            }
+        };
+        try (ClientNode n = ClientNode.start(settings, SystemClock.INSTANCE, new SecureRandom(), listener, tick)) {
+            node[0] = n;
+            proc.emit("{\"event\":\"listening\",\"role\":\"client\",\"zone\":" + NodeProcess.q(settings.certificate().zone())
+                    + ",\"address\":" + NodeProcess.q(HostPort.format(n.links().localAddress())) + ",\"identity\":"
+                    + NodeProcess.q(settings.identity().publicKey().toHex()) + "}");
+            ClientCertificate callee = peer;
+            proc.watch(options.exitOnStdinEof, line -> {
+                switch (line) {
+                    case "call" -> n.execute(c -> {
+                        if (callee == null) {
+                            proc.emit("{\"event\":\"error\",\"reason\":\"no peer-certificate configured\"}");
+                            return;
+                        }
+                        try {
+                            startCall();
+                            c.call(callee);
+                            proc.emit("{\"event\":\"calling\"}");
+                        } catch (CallException e) {
+                            proc.emit("{\"event\":\"error\",\"reason\":" + NodeProcess.q(e.getMessage()) + "}");
+                        }
+                    });
+                    case "hangup" -> n.execute(c -> {
+                        for (Call call : List.copyOf(c.calls())) {
+                            call.hangUp();
+                        }
+                    });
+                    case "mute" -> n.execute(c -> muted = true);
+                    case "quit" -> proc.stop();
+                    default -> proc.emit("{\"event\":\"error\",\"reason\":" + NodeProcess.q("unknown command " + line) + "}");
+                }
+            });
+            proc.awaitStop();
+            proc.emit("{\"event\":\"stopped\",\"send_drops\":" + n.links().call(() -> n.links().sendDrops()) + "}");
+        } finally {
+            proc.finished();
+        }
+        return 0;
+    }
+
+    private void startCall() {
+        callStartNanos = System.nanoTime();
+        muted = false;
+        delayCount = 0;
+        corrupted = 0;
+    }
+
+    private String ended(Call call, int reason) {
+        StringBuilder sb = new StringBuilder("{\"event\":\"ended\",\"caller\":").append(call.isCaller())
+                .append(",\"reason\":").append(reason).append(",\"frames_sent\":").append(call.framesSent())
+                .append(",\"frames_received\":").append(call.framesReceived()).append(",\"frames_corrupted\":").append(corrupted)
+                .append(",\"frames_dropped\":").append(call.framesDropped()).append(",\"delays_us\":[");
+        long[] d = Arrays.copyOf(delays, delayCount);
+        for (int i = 0; i < d.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(d[i]);
+        }
+        return sb.append("]}").toString();
+    }
+}

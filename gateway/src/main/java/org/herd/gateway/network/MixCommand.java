@@ -1,0 +1,105 @@
+package org.herd.gateway.network;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.herd.core.circuit.Mix;
+import org.herd.core.circuit.MixRef;
+import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.MixDescriptor;
+import org.herd.core.crypto.NodeKeys;
+import org.herd.core.link.LinkConfig;
+import org.herd.core.link.LinkFailureReason;
+import org.herd.core.mix.MixNode;
+import org.herd.core.time.SystemClock;
+import org.herd.gateway.devnet.HostPort;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code herd mix --config FILE}: runs one Mix ({@link MixNode}) of a network layout. Config keys:
+ * {@code network} (layout file, {@link NetworkLayout}), {@code keys} (state directory with
+ * identity.key and onion.key), {@code dial.HEXKEY = host:port} (optional: dial that Mix through
+ * another address, e.g. an impairment relay). The Mix listens on its descriptor's address.
+ * Prints JSON lines: listening, link_up, link_down, ready, stats (every 10 s), stopped.
+ */
+@Command(name = "mix", mixinStandardHelpOptions = true, description = "Run a Herd Mix; prints JSON lines.")
+public final class MixCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    NodeOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeProcess proc = new NodeProcess(spec.commandLine().getOut());
+        MixNode.Settings settings;
+        try {
+            Properties p = NetworkLayout.load(options.config);
+            NetworkLayout layout = NetworkLayout.read(Path.of(NetworkLayout.require(p, "network")), SystemClock.INSTANCE);
+            NodeKeys keys = NodeKeys.readFrom(Path.of(NetworkLayout.require(p, "keys")));
+            MixDescriptor self = layout.descriptor(keys.identity().publicKey());
+            if (self == null) {
+                throw new IllegalArgumentException("this Mix's key " + keys.identity().publicKey().toHex()
+                        + " has no descriptor in the layout");
+            }
+            List<MixNode.Peer> peers = new ArrayList<>();
+            for (MixRef m : layout.allMixes()) {
+                if (!m.identity().equals(self.mixKey())) {
+                    String dial = p.getProperty("dial." + m.identity().toHex());
+                    InetSocketAddress at = dial != null ? HostPort.parse(dial.trim()) : layout.descriptor(m.identity()).address();
+                    peers.add(new MixNode.Peer(m, at));
+                }
+            }
+            settings = new MixNode.Settings(self.zone(), keys, self.address(), peers, layout.directories(),
+                    layout.clients(), layout.rates(), LinkConfig.defaults(), Mix.Config.defaults());
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            spec.commandLine().getErr().println("herd mix: " + options.config + ": " + e.getMessage());
+            return 2;
+        }
+        proc.watch(options.exitOnStdinEof, null);
+        MixNode.Events events = new MixNode.Events() {
+            @Override
+            public void linkUp(String kind, IdentityPublicKey peer) {
+                proc.emit("{\"event\":\"link_up\",\"kind\":" + NodeProcess.q(kind) + ",\"peer\":" + NodeProcess.q(peer.toHex()) + "}");
+            }
+
+            @Override
+            public void linkDown(String kind, IdentityPublicKey peer, LinkFailureReason reason) {
+                proc.emit("{\"event\":\"link_down\",\"kind\":" + NodeProcess.q(kind) + ",\"peer\":" + NodeProcess.q(peer.toHex())
+                        + ",\"reason\":" + NodeProcess.q(reason) + "}");
+            }
+
+            @Override
+            public void ready() {
+                proc.emit("{\"event\":\"ready\"}");
+            }
+        };
+        try (MixNode node = MixNode.start(settings, SystemClock.INSTANCE, new SecureRandom(), events)) {
+            proc.emit("{\"event\":\"listening\",\"role\":\"mix\",\"zone\":" + NodeProcess.q(settings.zone()) + ",\"address\":"
+                    + NodeProcess.q(HostPort.format(node.localAddress())) + ",\"identity\":"
+                    + NodeProcess.q(settings.keys().identity().publicKey().toHex()) + "}");
+            while (!proc.awaitStop(10_000)) {
+                proc.emit(stats(node));
+            }
+            proc.emit(stats(node).replace("\"stats\"", "\"stopped\""));
+        } finally {
+            proc.finished();
+        }
+        return 0;
+    }
+
+    private static String stats(MixNode node) {
+        MixNode.Snapshot s = node.snapshot();
+        return "{\"event\":\"stats\",\"links\":" + s.linksUp() + ",\"circuits\":" + s.circuits() + ",\"registrations\":"
+                + s.registrations() + ",\"forward_drops\":" + s.forwardDrops() + ",\"backward_drops\":" + s.backwardDrops()
+                + ",\"send_drops\":" + s.sendDrops() + ",\"late_slots\":" + s.lateSlots() + ",\"directory_replies\":"
+                + s.directoryReplies() + ",\"directory_unreachable\":" + s.directoryUnreachable() + "}";
+    }
+}

@@ -1,0 +1,210 @@
+package org.herd.gateway.network;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.herd.core.circuit.MixRef;
+import org.herd.core.crypto.CertificateException;
+import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.MixDescriptor;
+import org.herd.core.crypto.ZoneCertificate;
+import org.herd.core.mix.MixNode;
+import org.herd.core.time.Clock;
+import org.herd.gateway.devnet.HostPort;
+
+/**
+ * A static description of a Herd network (the devnet's, until mixes enrol with their directory):
+ * the root key, and per zone the directory's certificate and link address and the signed
+ * descriptors of its Mixes, plus the client keys the Mixes admit and the link rates. Stored as a
+ * properties file; every signature is checked on load (descriptor by its zone certificate, zone
+ * certificate by the root).
+ *
+ * <pre>
+ * root-key = hex                         zones = alpha,beta
+ * zone.NAME.certificate = hex            zone.NAME.directory = host:port
+ * zone.NAME.mixes = hex,hex              clients = hex,hex
+ * rate.client / rate.intra-zone / rate.inter-zone / rate.directory = cells per 20 ms tick
+ * </pre>
+ */
+public final class NetworkLayout {
+
+    /** One zone. */
+    public record Zone(String name, ZoneCertificate certificate, InetSocketAddress directory, List<MixDescriptor> mixes) {
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final IdentityPublicKey root;
+    private final Map<String, Zone> zones;
+    private final Set<IdentityPublicKey> clients;
+    private final MixNode.Rates rates;
+
+    /** A layout. */
+    public NetworkLayout(IdentityPublicKey root, Map<String, Zone> zones, Set<IdentityPublicKey> clients, MixNode.Rates rates) {
+        this.root = root;
+        this.zones = new LinkedHashMap<>(zones);
+        this.clients = Set.copyOf(clients);
+        this.rates = rates;
+    }
+
+    /** The zones, in order. */
+    public Map<String, Zone> zones() {
+        return zones;
+    }
+
+    /** Zone {@code name}; IllegalArgumentException if unknown. */
+    public Zone zone(String name) {
+        Zone z = zones.get(name);
+        if (z == null) {
+            throw new IllegalArgumentException("zone '" + name + "' is not in the network layout");
+        }
+        return z;
+    }
+
+    /** Client keys the Mixes admit. */
+    public Set<IdentityPublicKey> clients() {
+        return clients;
+    }
+
+    /** Link rates. */
+    public MixNode.Rates rates() {
+        return rates;
+    }
+
+    /** Every Mix of every zone. */
+    public List<MixRef> allMixes() {
+        List<MixRef> all = new ArrayList<>();
+        for (Zone z : zones.values()) {
+            z.mixes().forEach(d -> all.add(MixRef.of(d)));
+        }
+        return all;
+    }
+
+    /** The descriptor of the Mix with key {@code key}, or null. */
+    public MixDescriptor descriptor(IdentityPublicKey key) {
+        for (Zone z : zones.values()) {
+            for (MixDescriptor d : z.mixes()) {
+                if (d.mixKey().equals(key)) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The directories as Mix link peers. */
+    public List<MixNode.Directory> directories() {
+        return zones.values().stream()
+                .map(z -> new MixNode.Directory(z.name(), z.certificate().directoryKey(), z.directory())).toList();
+    }
+
+    /** Writes the layout. */
+    public void write(Path file) throws IOException {
+        Map<String, String> p = new TreeMap<>();
+        p.put("root-key", root.toHex());
+        p.put("zones", String.join(",", zones.keySet()));
+        for (Zone z : zones.values()) {
+            p.put("zone." + z.name() + ".certificate", HEX.formatHex(z.certificate().encoded()));
+            p.put("zone." + z.name() + ".directory", HostPort.format(z.directory()));
+            p.put("zone." + z.name() + ".mixes", z.mixes().stream().map(d -> HEX.formatHex(d.encoded()))
+                    .collect(Collectors.joining(",")));
+        }
+        p.put("clients", clients.stream().map(IdentityPublicKey::toHex).sorted().collect(Collectors.joining(",")));
+        p.put("rate.client", Integer.toString(rates.client()));
+        p.put("rate.intra-zone", Integer.toString(rates.intraZone()));
+        p.put("rate.inter-zone", Integer.toString(rates.interZone()));
+        p.put("rate.directory", Integer.toString(rates.directory()));
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("# Herd network layout (written by herd devnet)\n");
+            for (Map.Entry<String, String> e : p.entrySet()) {
+                w.write(e.getKey() + " = " + e.getValue() + "\n");
+            }
+        }
+    }
+
+    /**
+     * Reads and verifies a layout.
+     *
+     * @throws IllegalArgumentException naming the key that is missing or wrong, or the signature that fails
+     */
+    public static NetworkLayout read(Path file, Clock clock) throws IOException {
+        Properties p = load(file);
+        IdentityPublicKey root = key(require(p, "root-key"));
+        Map<String, Zone> zones = new LinkedHashMap<>();
+        for (String name : require(p, "zones").split(",")) {
+            String zn = name.trim();
+            try {
+                ZoneCertificate zc = ZoneCertificate.decode(HEX.parseHex(require(p, "zone." + zn + ".certificate")));
+                zc.verify(root, zn, clock);
+                List<MixDescriptor> mixes = new ArrayList<>();
+                for (String hex : require(p, "zone." + zn + ".mixes").split(",")) {
+                    MixDescriptor d = MixDescriptor.decode(HEX.parseHex(hex.trim()));
+                    d.verify(zc, clock);
+                    mixes.add(d);
+                }
+                zones.put(zn, new Zone(zn, zc, HostPort.parse(require(p, "zone." + zn + ".directory")), mixes));
+            } catch (CertificateException e) {
+                throw new IllegalArgumentException("zone " + zn + ": " + e.getMessage(), e);
+            }
+        }
+        Set<IdentityPublicKey> clients = new java.util.HashSet<>();
+        String c = p.getProperty("clients", "").trim();
+        if (!c.isEmpty()) {
+            for (String hex : c.split(",")) {
+                clients.add(key(hex.trim()));
+            }
+        }
+        MixNode.Rates rates = new MixNode.Rates(integer(p, "rate.client", 2), integer(p, "rate.intra-zone", 8),
+                integer(p, "rate.inter-zone", 8), integer(p, "rate.directory", 2));
+        return new NetworkLayout(root, zones, clients, rates);
+    }
+
+    /** Loads a properties file. */
+    static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    /** A required key; IllegalArgumentException naming it if absent. */
+    static String require(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing key '" + key + "'");
+        }
+        return v.trim();
+    }
+
+    static int integer(Properties p, String key, int dflt) {
+        String v = p.getProperty(key);
+        try {
+            return v == null ? dflt : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("key '" + key + "': '" + v + "' is not an integer");
+        }
+    }
+
+    /** A hex Ed25519 public key. */
+    static IdentityPublicKey key(String hex) {
+        try {
+            return IdentityPublicKey.of(HEX.parseHex(hex));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + hex + "' is not a 64-digit hex Ed25519 public key");
+        }
+    }
+}

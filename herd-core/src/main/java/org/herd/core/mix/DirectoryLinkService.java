@@ -1,0 +1,74 @@
+package org.herd.core.mix;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.wire.ControlMessages;
+import org.herd.core.wire.MalformedMessageException;
+
+/**
+ * The directory's end of a directory link (§3.3 of the Herd paper): decodes a REGISTER or LOOKUP
+ * forwarded by a rendezvous Mix, asks the {@link Handler} (the zone's registry), and encodes the
+ * reply for the same request id. Malformed requests are dropped and counted; the Mix's own
+ * deadline then cleans its pending state.
+ *
+ * <p>Not thread-safe: one link thread calls it.
+ */
+public final class DirectoryLinkService {
+
+    /** What a zone directory answers (in-process registry, or a directory service). */
+    public interface Handler {
+        /** A REGISTER forwarded by {@code rendezvous}. */
+        ControlMessages.Registered register(IdentityPublicKey rendezvous, ControlMessages.Register request);
+
+        /** A LOOKUP. */
+        ControlMessages.Answer lookup(ControlMessages.Lookup request);
+    }
+
+    private final Handler handler;
+    private long malformed;
+    private long served;
+
+    /** Answers with {@code handler}. */
+    public DirectoryLinkService(Handler handler) {
+        this.handler = Objects.requireNonNull(handler);
+    }
+
+    /** The reply message to {@code message}, or null if it is malformed (counted). */
+    public byte[] serve(byte[] message) {
+        try {
+            DirectoryLinkCodec.Message m = DirectoryLinkCodec.parse(message);
+            byte[] reply;
+            switch (m.type()) {
+                case DirectoryLinkCodec.REGISTER -> {
+                    if (m.body().length < ControlMessages.KEY_SIZE) {
+                        throw new MalformedMessageException("REGISTER without the rendezvous Mix");
+                    }
+                    IdentityPublicKey rv = IdentityPublicKey.of(Arrays.copyOf(m.body(), ControlMessages.KEY_SIZE));
+                    ControlMessages.Register r = ControlMessages.Register.decode(
+                            Arrays.copyOfRange(m.body(), ControlMessages.KEY_SIZE, m.body().length));
+                    reply = DirectoryLinkCodec.message(DirectoryLinkCodec.REGISTERED, m.requestId(),
+                            handler.register(rv, r).encode());
+                }
+                case DirectoryLinkCodec.LOOKUP -> reply = DirectoryLinkCodec.message(DirectoryLinkCodec.ANSWER, m.requestId(),
+                        handler.lookup(ControlMessages.Lookup.decode(m.body())).encode());
+                default -> throw new MalformedMessageException("directory-link message type " + m.type());
+            }
+            served++;
+            return reply;
+        } catch (MalformedMessageException | IllegalArgumentException e) {
+            malformed++;
+            return null;
+        }
+    }
+
+    /** Requests dropped as malformed. */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** Requests answered. */
+    public long served() {
+        return served;
+    }
+}

@@ -1,0 +1,265 @@
+package org.herd.core.node;
+
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.link.Link;
+import org.herd.core.link.LinkConfig;
+import org.herd.core.link.LinkEndpoint;
+import org.herd.core.link.LinkException;
+import org.herd.core.link.LinkFailureReason;
+import org.herd.core.link.LinkListener;
+import org.herd.core.link.PacedLinks;
+import org.herd.core.sched.RateClass;
+import org.herd.core.sched.SlotDriver;
+import org.herd.core.sched.SlotScheduler;
+import org.herd.core.time.Clock;
+
+/**
+ * The links of one Herd node process (§3.1, §3.4.1 of the Herd paper): one {@link LinkEndpoint}
+ * and one {@link PacedLinks} on one event loop, every authenticated link sent at the constant
+ * rate of the {@link RateClass} its {@link Handler} picks, each link named by a small
+ * non-negative peer handle (the {@code peer} of the circuit layer's {@code onCell}/{@code CellOutlet}).
+ * Links this node must hold ({@link #keep}) are dialled, and re-dialled every
+ * {@link #REDIAL_MILLIS} while down, so processes may start in any order.
+ *
+ * <p>Threading: the handler, {@link #send}, {@link #peerOf} and {@link #newRateClass} run on the
+ * event loop; {@link #execute} and {@link #call} hand work to it from other threads.
+ */
+public final class NodeLinks implements AutoCloseable {
+
+    /** Re-dial period of a kept link that is down, in milliseconds. */
+    public static final long REDIAL_MILLIS = 1000;
+
+    /** What the node does with its links; every method on the event loop. */
+    public interface Handler {
+        /** The rate class of a link to {@code peer}, or null to refuse (close) the link. */
+        RateClass rateClass(IdentityPublicKey peer);
+
+        /** A link came up as handle {@code peer}. */
+        void linkUp(int peer, IdentityPublicKey identity);
+
+        /** The link of handle {@code peer} went down (its handle is not reused). */
+        void linkDown(int peer, IdentityPublicKey identity, LinkFailureReason reason);
+
+        /** A payload cell (Chaff is already filtered) arrived on {@code peer}'s link; 256 bytes at {@code off}. */
+        void onCell(int peer, byte[] buffer, int offset);
+    }
+
+    private record Kept(InetSocketAddress address, IdentityPublicKey key, boolean[] dialling) {
+    }
+
+    private final LinkEndpoint endpoint;
+    private final PacedLinks paced;
+    private final Map<Link, Integer> handles = new IdentityHashMap<>();
+    private final List<Kept> kept = new ArrayList<>();
+    private volatile Handler handler;
+    private PacedLinks.Paced[] byPeer = new PacedLinks.Paced[16];
+    private IdentityPublicKey[] identities = new IdentityPublicKey[16];
+    private int nextPeer;
+    private long sendDrops;
+    private long dialFailures;
+
+    private NodeLinks(LinkConfig config, IdentityKeyPair identity, InetSocketAddress listen,
+            Predicate<IdentityPublicKey> accept, Clock clock) throws LinkException {
+        LinkListener listener = new LinkListener() {
+            @Override
+            public void onLinkUp(Link link) {
+                up(link);
+            }
+
+            @Override
+            public void onLinkDown(Link link, LinkFailureReason reason) {
+                down(link, reason);
+            }
+        };
+        this.endpoint = LinkEndpoint.bind(config, identity, listen, accept, listener, (l, b, o) -> { });
+        this.paced = new PacedLinks(endpoint.eventLoop(), clock, SlotScheduler.Config.alignedToWallClock(clock),
+                SlotDriver.Tuning.defaults());
+    }
+
+    /**
+     * Binds {@code listen} (inbound links from identities {@code accept} admits; null: none) and
+     * installs the handler that {@code handlerFactory} builds on the event loop (it may create
+     * rate classes there).
+     *
+     * @throws LinkException if the socket cannot be bound
+     */
+    public static NodeLinks start(LinkConfig config, IdentityKeyPair identity, InetSocketAddress listen,
+            Predicate<IdentityPublicKey> accept, Clock clock, Function<NodeLinks, Handler> handlerFactory)
+            throws LinkException {
+        NodeLinks links = new NodeLinks(config, identity, listen, accept, clock);
+        try {
+            links.call(() -> {
+                links.handler = Objects.requireNonNull(handlerFactory.apply(links));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            links.close();
+            throw e;
+        }
+        links.loop().scheduleAtFixedRate(links::redial, 0, REDIAL_MILLIS, TimeUnit.MILLISECONDS);
+        return links;
+    }
+
+    private void up(Link link) {
+        Handler h = handler;
+        RateClass rc = h == null ? null : h.rateClass(link.peerIdentity());
+        if (rc == null) {
+            link.close();
+            return;
+        }
+        int peer = nextPeer++;
+        if (peer == byPeer.length) {
+            byPeer = Arrays.copyOf(byPeer, peer * 2);
+            identities = Arrays.copyOf(identities, peer * 2);
+        }
+        handles.put(link, peer);
+        identities[peer] = link.peerIdentity();
+        // The handler must know the handle before the first cell: attach() installs the cell path.
+        h.linkUp(peer, link.peerIdentity());
+        byPeer[peer] = paced.attach(link, rc, (l, buf, off) -> h.onCell(peer, buf, off));
+    }
+
+    private void down(Link link, LinkFailureReason reason) {
+        Integer peer = handles.remove(link);
+        if (peer == null) {
+            return;
+        }
+        paced.detach(byPeer[peer]);
+        byPeer[peer] = null;
+        handler.linkDown(peer, identities[peer], reason);
+        identities[peer] = null;
+    }
+
+    /** Holds a link to {@code key} at {@code address}: dialled now and re-dialled while down (any thread). */
+    public void keep(InetSocketAddress address, IdentityPublicKey key) {
+        execute(() -> kept.add(new Kept(address, key, new boolean[1])));
+        execute(this::redial);
+    }
+
+    private void redial() {
+        for (Kept k : kept) {
+            if (k.dialling()[0] || peerOf(k.key()) >= 0) {
+                continue;
+            }
+            k.dialling()[0] = true;
+            endpoint.connect(k.address(), k.key()).whenComplete((link, error) -> loop().execute(() -> {
+                k.dialling()[0] = false;
+                if (error != null) {
+                    dialFailures++;
+                }
+            }));
+        }
+    }
+
+    /** The handle of the link up to {@code key}, or -1 (event loop). */
+    public int peerOf(IdentityPublicKey key) {
+        for (int p = 0; p < nextPeer; p++) {
+            if (byPeer[p] != null && key.equals(identities[p])) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** The identity of handle {@code peer}, or null if that link is down (event loop). */
+    public IdentityPublicKey identityOf(int peer) {
+        return peer >= 0 && peer < nextPeer ? identities[peer] : null;
+    }
+
+    /**
+     * Copies the cell into {@code peer}'s slot queue (event loop); false if there is no such link
+     * or its queue is full — the cell is dropped and counted, never delayed.
+     */
+    public boolean send(int peer, byte[] buffer, int offset) {
+        PacedLinks.Paced p = peer >= 0 && peer < nextPeer ? byPeer[peer] : null;
+        if (p == null || !p.send(buffer, offset)) {
+            sendDrops++;
+            return false;
+        }
+        return true;
+    }
+
+    /** A new rate class of {@code m} cells per tick (event loop). */
+    public RateClass newRateClass(String name, int m) {
+        return paced.newRateClass(name, m);
+    }
+
+    /** Runs {@code command} on the event loop. */
+    public void execute(Runnable command) {
+        paced.execute(command);
+    }
+
+    /** Runs {@code task} on the event loop and waits for its result. */
+    public <T> T call(java.util.concurrent.Callable<T> task) {
+        try {
+            return loop().submit(task).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("event loop did not answer in 10 s", e);
+        }
+    }
+
+    /** Runs {@code task} on the event loop every {@code millis} ms. */
+    public void every(long millis, Runnable task) {
+        loop().scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The event loop. */
+    public EventLoop loop() {
+        return endpoint.eventLoop();
+    }
+
+    /** The bound address. */
+    public InetSocketAddress localAddress() {
+        return endpoint.localAddress();
+    }
+
+    /** The endpoint (counters). */
+    public LinkEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The paced links (scheduler counters). */
+    public PacedLinks paced() {
+        return paced;
+    }
+
+    /** Links up now (event loop). */
+    public int linksUp() {
+        return handles.size();
+    }
+
+    /** Cells dropped at {@link #send} (no link, or queue full). */
+    public long sendDrops() {
+        return sendDrops;
+    }
+
+    /** Dials that failed (each is retried). */
+    public long dialFailures() {
+        return dialFailures;
+    }
+
+    /** Stops pacing and closes every link and the socket. */
+    @Override
+    public void close() {
+        paced.close();
+        endpoint.close();
+    }
+}
