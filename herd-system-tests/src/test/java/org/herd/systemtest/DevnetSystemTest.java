@@ -1,0 +1,110 @@
+package org.herd.systemtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code herd devnet} as real processes on loopback: two zones of two Mixes, a directory per
+ * zone, two clients (8 JVMs). The self-test call must carry its frames intact through the
+ * inter-zone delay; Ctrl-C (SIGTERM) and even SIGKILL of devnet must leave no child running.
+ */
+class DevnetSystemTest {
+
+    private static final int ZONE_DELAY_MS = 20;
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void selfTestCallCarriesFramesIntactAcrossZones(@TempDir Path dir) throws Exception {
+        try (HerdProcess devnet = new HerdProcess(dir.resolve("devnet.err"), "devnet", "--self-test", "--json",
+                "--seconds", "3", "--zone-delay-ms", Integer.toString(ZONE_DELAY_MS), "--state-dir", dir.resolve("net").toString())) {
+            assertTrue(devnet.process.waitFor(200, TimeUnit.SECONDS), "devnet --self-test did not finish");
+            List<String> lines = devnet.lines();
+            assertFalse(lines.isEmpty(), "no output");
+            String json = lines.get(lines.size() - 1);
+            assertEquals("true", field(json, "call_established"), json);
+            assertEquals(0, devnet.process.exitValue(), json);
+            long sent = Long.parseLong(field(json, "frames_sent"));
+            long received = Long.parseLong(field(json, "frames_received"));
+            // 3 s each way at one frame per 20 ms tick: about 300 frames; at least 95 % must arrive.
+            assertTrue(sent >= 250, json);
+            assertTrue(received >= 0.95 * sent, json);
+            assertEquals("0", field(json, "frames_corrupted"), json);
+            // The emulated inter-zone delay is on the path: the one-way delay cannot be below it.
+            double p50 = Double.parseDouble(field(json, "one_way_delay_ms_p50"));
+            assertTrue(p50 >= ZONE_DELAY_MS, json);
+            double added = Double.parseDouble(field(json, "added_delay_ms_p50"));
+            assertEquals(p50 - ZONE_DELAY_MS, added, 0.02, json);
+            double mos = Double.parseDouble(field(json, "mos"));
+            assertTrue(mos > 1 && mos <= 4.5, json);
+        }
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void stoppingDevnetStopsEveryChild(@TempDir Path dir) throws Exception {
+        // SIGTERM: the shutdown hook stops the children.
+        List<ProcessHandle> children;
+        try (HerdProcess devnet = new HerdProcess(dir.resolve("term.err"), "devnet", "--state-dir", dir.resolve("term").toString())) {
+            children = awaitChildren(devnet);
+            devnet.process.destroy();
+            assertTrue(devnet.process.waitFor(30, TimeUnit.SECONDS), "devnet did not stop on SIGTERM");
+            assertAllGone(children, "SIGTERM");
+        }
+        // SIGKILL: devnet's hook cannot run; the children see their standard input end and stop.
+        try (HerdProcess devnet = new HerdProcess(dir.resolve("kill.err"), "devnet", "--state-dir", dir.resolve("kill").toString())) {
+            children = awaitChildren(devnet);
+            devnet.process.destroyForcibly();
+            assertTrue(devnet.process.waitFor(10, TimeUnit.SECONDS));
+            assertAllGone(children, "SIGKILL");
+        }
+    }
+
+    private static List<ProcessHandle> awaitChildren(HerdProcess devnet) throws InterruptedException {
+        assertNotNull(devnet.await("devnet: running", 120_000), "devnet did not start: " + devnet.lines());
+        List<ProcessHandle> children = new ArrayList<>();
+        Pattern pid = Pattern.compile(" pid (\\d+) ");
+        for (String l : devnet.lines()) {
+            Matcher m = pid.matcher(l);
+            if (m.find()) {
+                children.add(ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow());
+            }
+        }
+        assertEquals(8, children.size(), "2 directories, 4 Mixes, 2 clients: " + devnet.lines());
+        for (ProcessHandle h : children) {
+            assertTrue(h.isAlive(), "child " + h.pid() + " died early");
+        }
+        return children;
+    }
+
+    private static void assertAllGone(List<ProcessHandle> children, String how) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (ProcessHandle h : children) {
+            while (h.isAlive() && System.nanoTime() - end < 0) {
+                Thread.sleep(100);
+            }
+            boolean alive = h.isAlive();
+            if (alive) {
+                h.destroyForcibly();
+            }
+            assertFalse(alive, "child " + h.pid() + " outlived devnet after " + how);
+        }
+    }
+
+    private static String field(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":(\"([^\"]*)\"|[^,}]+)").matcher(json);
+        assertTrue(m.find(), "no " + key + " in " + json);
+        return m.group(2) != null ? m.group(2) : m.group(1);
+    }
+}
