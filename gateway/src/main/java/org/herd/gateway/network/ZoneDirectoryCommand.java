@@ -13,9 +13,8 @@ import org.herd.core.crypto.KeyFiles;
 import org.herd.core.link.LinkConfig;
 import org.herd.core.link.LinkFailureReason;
 import org.herd.core.mix.DirectoryLinkCodec;
+import org.herd.core.mix.DirectoryLinkServer;
 import org.herd.core.mix.DirectoryLinkService;
-import org.herd.core.node.NodeLinks;
-import org.herd.core.sched.RateClass;
 import org.herd.core.time.SystemClock;
 import org.herd.core.wire.ControlMessages;
 import org.herd.gateway.devnet.HostPort;
@@ -24,11 +23,12 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code herd zone-directory --config FILE}: the rendezvous side of a zone directory as a link
- * peer of the Mixes (§3.3 of the Herd paper): accepts DTLS links from every Mix of the layout,
+ * peer of the Mixes (§3.3 of the Herd paper): accepts DTLS links from every Mix of the layout and
  * answers REGISTER/LOOKUP cells ({@link DirectoryLinkCodec}) from an in-memory
- * {@link RendezvousRegistry}. It is the devnet's directory until the {@code DirectoryService}
- * (SQLite, JOIN, enrolment, rates) is bound to the same links. Config keys: {@code network},
- * {@code zone}, {@code key} (the directory's identity.key). Prints JSON lines.
+ * {@link RendezvousRegistry} ({@link DirectoryLinkServer}). It is the devnet's directory until the
+ * {@code DirectoryService} (SQLite, JOIN, enrolment, rates) is bound to the same links. Config
+ * keys: {@code network}, {@code zone}, {@code key} (the directory's identity.key). Prints JSON
+ * lines: listening, link_up, link_down, register, lookup, stopped.
  */
 @Command(name = "zone-directory", mixinStandardHelpOptions = true,
         description = "Run a zone directory's rendezvous registry as a link peer of the Mixes; prints JSON lines.")
@@ -59,7 +59,7 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
             return 2;
         }
         RendezvousRegistry registry = new RendezvousRegistry(zone.certificate(), SystemClock.INSTANCE);
-        DirectoryLinkService service = new DirectoryLinkService(new DirectoryLinkService.Handler() {
+        DirectoryLinkService.Handler handler = new DirectoryLinkService.Handler() {
             @Override
             public ControlMessages.Registered register(IdentityPublicKey rendezvous, ControlMessages.Register request) {
                 ControlMessages.Registered r = registry.register(rendezvous, request);
@@ -73,53 +73,30 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
                 proc.emit("{\"event\":\"lookup\",\"status\":" + a.status() + "}");
                 return a;
             }
-        });
+        };
+        DirectoryLinkServer.Events events = new DirectoryLinkServer.Events() {
+            @Override
+            public void linkUp(IdentityPublicKey mix) {
+                proc.emit("{\"event\":\"link_up\",\"peer\":" + NodeProcess.q(mix.toHex()) + "}");
+            }
+
+            @Override
+            public void linkDown(IdentityPublicKey mix, LinkFailureReason reason) {
+                proc.emit("{\"event\":\"link_down\",\"peer\":" + NodeProcess.q(mix.toHex()) + ",\"reason\":" + NodeProcess.q(reason) + "}");
+            }
+        };
         Set<IdentityPublicKey> mixes = new HashSet<>();
         for (MixRef m : layout.allMixes()) {
             mixes.add(m.identity());
         }
         proc.watch(options.exitOnStdinEof, null);
-        int[] messageIds = {0};
-        try (NodeLinks links = NodeLinks.start(LinkConfig.defaults(), key, zone.directory(), mixes::contains,
-                SystemClock.INSTANCE, l -> {
-                    RateClass rc = l.newRateClass("directory", layout.rates().directory());
-                    java.util.Map<Integer, DirectoryLinkCodec.Assembler> assemblers = new java.util.HashMap<>();
-                    return new NodeLinks.Handler() {
-                        @Override
-                        public RateClass rateClass(IdentityPublicKey peer) {
-                            return rc;
-                        }
-
-                        @Override
-                        public void linkUp(int peer, IdentityPublicKey identity) {
-                            assemblers.put(peer, new DirectoryLinkCodec.Assembler());
-                            proc.emit("{\"event\":\"link_up\",\"peer\":" + NodeProcess.q(identity.toHex()) + "}");
-                        }
-
-                        @Override
-                        public void linkDown(int peer, IdentityPublicKey identity, LinkFailureReason reason) {
-                            assemblers.remove(peer);
-                            proc.emit("{\"event\":\"link_down\",\"peer\":" + NodeProcess.q(identity.toHex()) + ",\"reason\":"
-                                    + NodeProcess.q(reason) + "}");
-                        }
-
-                        @Override
-                        public void onCell(int peer, byte[] buffer, int offset) {
-                            byte[] m = assemblers.get(peer).accept(buffer, offset);
-                            byte[] reply = m == null ? null : service.serve(m);
-                            if (reply != null) {
-                                for (byte[] cell : DirectoryLinkCodec.cells(messageIds[0]++, reply)) {
-                                    l.send(peer, cell, 0);
-                                }
-                            }
-                        }
-                    };
-                })) {
+        try (DirectoryLinkServer server = DirectoryLinkServer.start(LinkConfig.defaults(), key, zone.directory(), mixes,
+                layout.rates().directory(), handler, SystemClock.INSTANCE, events)) {
             proc.emit("{\"event\":\"listening\",\"role\":\"zone-directory\",\"zone\":" + NodeProcess.q(zone.name())
-                    + ",\"address\":" + NodeProcess.q(HostPort.format(links.localAddress())) + ",\"identity\":"
+                    + ",\"address\":" + NodeProcess.q(HostPort.format(server.links().localAddress())) + ",\"identity\":"
                     + NodeProcess.q(key.publicKey().toHex()) + "}");
             proc.awaitStop();
-            proc.emit("{\"event\":\"stopped\",\"served\":" + service.served() + ",\"malformed\":" + service.malformed() + "}");
+            proc.emit("{\"event\":\"stopped\",\"served\":" + server.served() + ",\"malformed\":" + server.malformed() + "}");
         } finally {
             proc.finished();
         }
