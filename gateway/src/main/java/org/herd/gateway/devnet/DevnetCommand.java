@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
  * ({@code herd client}) in the first and last zone. It writes the PKI (root, zone certificates,
  * Mix descriptors, client certificates) and one config file per process into a state directory,
  * starts every process as {@code java -cp <this classpath> org.herd.gateway.cli.HerdMain ...},
- * prints what runs where, and stops them all on Ctrl-C (shutdown hook: standard input closed,
+ * prints what runs where (then, without {@code --self-test}, every child's events prefixed with its
+ * name), and stops them all on Ctrl-C (shutdown hook: standard input closed,
  * SIGTERM, then SIGKILL after 5 s; children also stop by themselves when devnet's pipe to them
  * closes, so even a SIGKILLed devnet leaves no orphans). {@code --zone-delay-ms N} puts an
  * {@link ImpairmentRelay} with N ms one-way delay on every inter-zone Mix link.
@@ -317,6 +318,9 @@ public final class DevnetCommand implements Callable<Integer> {
                     log.println(line);
                     log.flush();
                     c.add(line);
+                    if (!selfTest && !line.contains("\"event\":\"stats\"")) {
+                        say(String.format(Locale.ROOT, "[%s] %s", name, line));
+                    }
                 }
             } catch (IOException e) {
                 // the child is gone

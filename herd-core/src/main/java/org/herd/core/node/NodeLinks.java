@@ -127,9 +127,11 @@ public final class NodeLinks implements AutoCloseable {
         }
         handles.put(link, peer);
         identities[peer] = link.peerIdentity();
-        // The handler must know the handle before the first cell: attach() installs the cell path.
-        h.linkUp(peer, link.peerIdentity());
+        // Attach first so that cells the handler sends from linkUp (a client's CREATEs) are
+        // queued, not dropped; no cell can be delivered before linkUp, which runs in this same
+        // event-loop task.
         byPeer[peer] = paced.attach(link, rc, (l, buf, off) -> h.onCell(peer, buf, off));
+        h.linkUp(peer, link.peerIdentity());
     }
 
     private void down(Link link, LinkFailureReason reason) {

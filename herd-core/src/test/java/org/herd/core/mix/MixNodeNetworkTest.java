@@ -226,6 +226,10 @@ class MixNodeNetworkTest {
                 drops += s.forwardDrops() + s.backwardDrops() + s.sendDrops();
             }
             assertEquals(0, drops, "no cell dropped at any Mix");
+            for (ClientNode n : nodes) {
+                // Also the CREATEs a client sends from linkUp, before any slot of the new link.
+                assertEquals(0, (long) n.links().call(() -> n.links().sendDrops()), "cells dropped at a client");
+            }
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {
                 open.get(i).close();
