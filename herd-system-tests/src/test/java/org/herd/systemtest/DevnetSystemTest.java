@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code herd devnet} as real processes on loopback: two zones of two Mixes, a directory per
  * zone, two clients (8 JVMs). The self-test call must carry its frames intact through the
- * inter-zone delay; Ctrl-C (SIGTERM) and even SIGKILL of devnet must leave no child running.
+ * inter-zone delay, and the inter-zone links must look the same on the wire with and without it; Ctrl-C (SIGTERM) and even SIGKILL of devnet must leave no child running.
  */
 class DevnetSystemTest {
 
@@ -28,7 +28,7 @@ class DevnetSystemTest {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void selfTestCallCarriesFramesIntactAcrossZones(@TempDir Path dir) throws Exception {
         try (HerdProcess devnet = new HerdProcess(dir.resolve("devnet.err"), "devnet", "--self-test", "--json",
-                "--seconds", "3", "--zone-delay-ms", Integer.toString(ZONE_DELAY_MS), "--state-dir", dir.resolve("net").toString())) {
+                "--seconds", "4", "--zone-delay-ms", Integer.toString(ZONE_DELAY_MS), "--state-dir", dir.resolve("net").toString())) {
             assertTrue(devnet.process.waitFor(200, TimeUnit.SECONDS), "devnet --self-test did not finish");
             List<String> lines = devnet.lines();
             assertFalse(lines.isEmpty(), "no output");
@@ -37,8 +37,8 @@ class DevnetSystemTest {
             assertEquals(0, devnet.process.exitValue(), json);
             long sent = Long.parseLong(field(json, "frames_sent"));
             long received = Long.parseLong(field(json, "frames_received"));
-            // 3 s each way at one frame per 20 ms tick: about 300 frames; at least 95 % must arrive.
-            assertTrue(sent >= 250, json);
+            // 4 s each way at one frame per 20 ms tick: about 400 frames; at least 95 % must arrive.
+            assertTrue(sent >= 350, json);
             assertTrue(received >= 0.95 * sent, json);
             assertEquals("0", field(json, "frames_corrupted"), json);
             // The emulated inter-zone delay is on the path: the one-way delay cannot be below it.
@@ -48,6 +48,14 @@ class DevnetSystemTest {
             assertEquals(p50 - ZONE_DELAY_MS, added, 0.02, json);
             double mos = Double.parseDouble(field(json, "mos"));
             assertTrue(mos > 1 && mos <= 4.5, json);
+            // What an observer of the inter-zone links sees: one datagram size, the same rate with
+            // and without the call — 4 inter-zone links x 2 directions x 8 cells per 20 ms = 3200/s.
+            Matcher sizes = Pattern.compile("\"wire_datagram_sizes\":\\[(\\d+)\\]").matcher(json);
+            assertTrue(sizes.find(), "exactly one datagram size on the wire: " + json);
+            double idle = Double.parseDouble(field(json, "wire_idle_datagrams_per_s"));
+            double during = Double.parseDouble(field(json, "wire_call_datagrams_per_s"));
+            assertEquals(3200, idle, 320, json);
+            assertEquals(idle, during, 0.05 * idle, json);
         }
     }
 

@@ -53,7 +53,10 @@ import picocli.CommandLine.Option;
  * <p>{@code --self-test}: once everything is ready, the first client calls the second, both send
  * test frames for {@code --seconds}, stop sending, and hang up; the last line printed is one JSON
  * object (call_established, setup_ms, frames_sent, frames_received, frames_corrupted,
- * one_way_delay_ms_p50/p99, added_delay_ms_p50, loss_percent, r_factor, mos); exit status 0 only
+ * one_way_delay_ms_p50/p99, added_delay_ms_p50, loss_percent, r_factor, mos; with relays and
+ * {@code --seconds} ≥ 3 also wire_idle_datagrams_per_s, wire_call_datagrams_per_s and
+ * wire_datagram_sizes: what an observer of the inter-zone links sees for 2 s before and during the
+ * call — the same rate and one datagram size if constant rate holds); exit status 0 only
  * if the call was established, frames arrived and none was corrupted.
  */
 @Command(name = "devnet", mixinStandardHelpOptions = true,
@@ -265,6 +268,7 @@ public final class DevnetCommand implements Callable<Integer> {
                 if (zoneDelayMs > 0 && !other.zone().equals(d.zone()) && MixNode.lower(d.mixKey(), other.mixKey())) {
                     ImpairmentRelay relay = ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                             other.address(), zoneDelayMs, TimeUnit.MILLISECONDS, 0, random.nextLong());
+                    relay.recording(false); // only in the self-test's windows: it would grow without bound
                     relays.add(relay);
                     cfg.put("dial." + other.mixKey().toHex(), HostPort.format(relay.address()));
                 }
@@ -347,6 +351,7 @@ public final class DevnetCommand implements Callable<Integer> {
                 return failure("client " + c.name + " not registered");
             }
         }
+        Wire idle = observeWire(2000);
         say("devnet: network ready; " + caller.name + " calls " + callee.name);
         caller.send("call");
         String connected = caller.await("connected", 20_000);
@@ -356,7 +361,14 @@ public final class DevnetCommand implements Callable<Integer> {
         }
         double setupMs = Double.parseDouble(field(connected, "setup_ms"));
         say("devnet: call established in " + setupMs + " ms; frames for " + seconds + " s");
-        Thread.sleep(seconds * 1000L);
+        Wire during = null;
+        if (seconds >= 3) {
+            Thread.sleep(500);
+            during = observeWire(2000);
+            Thread.sleep(seconds * 1000L - 2500);
+        } else {
+            Thread.sleep(seconds * 1000L);
+        }
         caller.send("mute");
         callee.send("mute");
         Thread.sleep(1000L + 2L * zoneDelayMs);
@@ -378,9 +390,49 @@ public final class DevnetCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "{\"call_established\":true,\"setup_ms\":%.1f,\"frames_sent\":%d,"
                 + "\"frames_received\":%d,\"frames_corrupted\":%d,\"one_way_delay_ms_p50\":%.2f,\"one_way_delay_ms_p99\":%.2f,"
                 + "\"added_delay_ms_p50\":%.2f,\"emulated_path_delay_ms\":%d,\"loss_percent\":%.3f,\"r_factor\":%.2f,"
-                + "\"mos\":%.3f,\"seconds\":%d,\"zones\":%d,\"mixes_per_zone\":%d}",
+                + "\"mos\":%.3f,\"seconds\":%d,\"zones\":%d,\"mixes_per_zone\":%d%s}",
                 setupMs, sent, received, corrupted, p50, p99, p50 - zoneDelayMs, zoneDelayMs, loss, r, EModel.mos(r),
-                seconds, zones, mixesPerZone);
+                seconds, zones, mixesPerZone, wireJson(idle, during));
+    }
+
+    /** Datagrams per second through every inter-zone relay (both directions) and the sizes seen. */
+    private record Wire(double datagramsPerSecond, java.util.SortedSet<Integer> sizes) {
+    }
+
+    /**
+     * Watches the inter-zone links (the relays) for {@code millis}: what a passive observer of
+     * those links sees (§3.1). Null when there are no relays (no --zone-delay-ms).
+     */
+    private Wire observeWire(long millis) throws InterruptedException {
+        if (relays.isEmpty()) {
+            return null;
+        }
+        for (ImpairmentRelay r : relays) {
+            r.clearObservations();
+            r.recording(true);
+        }
+        Thread.sleep(millis);
+        long count = 0;
+        java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>();
+        for (ImpairmentRelay r : relays) {
+            r.recording(false);
+            for (ImpairmentRelay.Observation o : r.observations()) {
+                count++;
+                sizes.add(o.size());
+            }
+            r.clearObservations();
+        }
+        return new Wire(count * 1000.0 / millis, sizes);
+    }
+
+    private static String wireJson(Wire idle, Wire during) {
+        if (idle == null || during == null) {
+            return "";
+        }
+        java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>(idle.sizes());
+        sizes.addAll(during.sizes());
+        return String.format(Locale.ROOT, ",\"wire_idle_datagrams_per_s\":%.1f,\"wire_call_datagrams_per_s\":%.1f,"
+                + "\"wire_datagram_sizes\":%s", idle.datagramsPerSecond(), during.datagramsPerSecond(), sizes.toString().replace(" ", ""));
     }
 
     private String failure(String reason) {
