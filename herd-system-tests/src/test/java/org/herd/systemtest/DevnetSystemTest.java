@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code herd devnet} as real processes on loopback: two zones of two Mixes, a directory per
  * zone, two clients (8 JVMs). The self-test call must carry its frames intact through the
- * inter-zone delay, and the inter-zone links must look the same on the wire with and without it; Ctrl-C (SIGTERM) and even SIGKILL of devnet must leave no child running.
+ * inter-zone delay, and the inter-zone links must look the same on the wire with and without it;
+ * a SIGKILLed Mix must be dropped by all its peers (its links fall silent); Ctrl-C (SIGTERM) and even SIGKILL of devnet must leave no child running.
  */
 class DevnetSystemTest {
 
@@ -61,11 +62,27 @@ class DevnetSystemTest {
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void stoppingDevnetStopsEveryChild(@TempDir Path dir) throws Exception {
+    void aKilledMixIsDroppedByItsPeersAndStoppingDevnetStopsEveryChild(@TempDir Path dir) throws Exception {
         // SIGTERM: the shutdown hook stops the children.
         List<ProcessHandle> children;
         try (HerdProcess devnet = new HerdProcess(dir.resolve("term.err"), "devnet", "--state-dir", dir.resolve("term").toString())) {
             children = awaitChildren(devnet);
+            // First a Mix is SIGKILLed: no close_notify, but its constant-rate links fall silent,
+            // and every peer (3 Mixes, 2 directories) closes its link to it within seconds.
+            for (String mix : List.of("azone-mix0", "azone-mix1", "bzone-mix0", "bzone-mix1")) {
+                assertNotNull(devnet.await("[" + mix + "] {\"event\":\"ready\"}", 60_000), mix + " not ready");
+            }
+            String victim = devnet.await("azone-mix1 ", 1000);
+            assertNotNull(victim);
+            Matcher m = Pattern.compile(" pid (\\d+) .* ([0-9a-f]{64})$").matcher(victim);
+            assertTrue(m.find(), victim);
+            ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow().destroyForcibly();
+            for (String peer : List.of("azone-mix0", "bzone-mix0", "bzone-mix1", "azone-directory", "bzone-directory")) {
+                assertNotNull(devnet.await("[" + peer + "] {\"event\":\"link_down\"", 15_000),
+                        peer + " did not drop its link to the killed Mix");
+            }
+            assertTrue(devnet.lines().stream().filter(l -> l.contains("\"link_down\""))
+                    .allMatch(l -> l.contains(m.group(2))), "only links to the killed Mix went down: " + devnet.lines());
             devnet.process.destroy();
             assertTrue(devnet.process.waitFor(30, TimeUnit.SECONDS), "devnet did not stop on SIGTERM");
             assertAllGone(children, "SIGTERM");

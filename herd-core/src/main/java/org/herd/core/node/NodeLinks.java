@@ -32,7 +32,8 @@ import org.herd.core.time.Clock;
  * rate of the {@link RateClass} its {@link Handler} picks, each link named by a small
  * non-negative peer handle (the {@code peer} of the circuit layer's {@code onCell}/{@code CellOutlet}).
  * Links this node must hold ({@link #keep}) are dialled, and re-dialled every
- * {@link #REDIAL_MILLIS} while down, so processes may start in any order.
+ * {@link #REDIAL_MILLIS} while down, so processes may start in any order; a link silent for
+ * {@link #SILENCE_MILLIS} is closed (constant rate makes a dead peer visible).
  *
  * <p>Threading: the handler, {@link #send}, {@link #peerOf} and {@link #newRateClass} run on the
  * event loop; {@link #execute} and {@link #call} hand work to it from other threads.
@@ -41,6 +42,14 @@ public final class NodeLinks implements AutoCloseable {
 
     /** Re-dial period of a kept link that is down, in milliseconds. */
     public static final long REDIAL_MILLIS = 1000;
+    /**
+     * A link from which no datagram arrived for this long is closed. Every Herd link runs at a
+     * constant rate of at least one cell per 20 ms tick, so 2 s of silence is 100 missing cells:
+     * the peer is gone (killed, or cut off), and the role must hear of it (a Mix tears down the
+     * circuits through it; a kept link is re-dialled).
+     */
+    public static final long SILENCE_MILLIS = 2000;
+    private static final long SILENCE_CHECK_MILLIS = 250;
 
     /** What the node does with its links; every method on the event loop. */
     public interface Handler {
@@ -67,12 +76,17 @@ public final class NodeLinks implements AutoCloseable {
     private volatile Handler handler;
     private PacedLinks.Paced[] byPeer = new PacedLinks.Paced[16];
     private IdentityPublicKey[] identities = new IdentityPublicKey[16];
+    private long[] lastDatagramsIn = new long[16];
+    private long[] lastHeardNanos = new long[16];
+    private final Clock clock;
+    private long silentLinks;
     private int nextPeer;
     private long sendDrops;
     private long dialFailures;
 
     private NodeLinks(LinkConfig config, IdentityKeyPair identity, InetSocketAddress listen,
             Predicate<IdentityPublicKey> accept, Clock clock) throws LinkException {
+        this.clock = clock;
         LinkListener listener = new LinkListener() {
             @Override
             public void onLinkUp(Link link) {
@@ -110,6 +124,7 @@ public final class NodeLinks implements AutoCloseable {
             throw e;
         }
         links.loop().scheduleAtFixedRate(links::redial, 0, REDIAL_MILLIS, TimeUnit.MILLISECONDS);
+        links.every(SILENCE_CHECK_MILLIS, links::closeSilentLinks);
         return links;
     }
 
@@ -124,7 +139,11 @@ public final class NodeLinks implements AutoCloseable {
         if (peer == byPeer.length) {
             byPeer = Arrays.copyOf(byPeer, peer * 2);
             identities = Arrays.copyOf(identities, peer * 2);
+            lastDatagramsIn = Arrays.copyOf(lastDatagramsIn, peer * 2);
+            lastHeardNanos = Arrays.copyOf(lastHeardNanos, peer * 2);
         }
+        lastDatagramsIn[peer] = link.counters().datagramsIn();
+        lastHeardNanos[peer] = clock.nanoTime();
         handles.put(link, peer);
         identities[peer] = link.peerIdentity();
         // Attach first so that cells the handler sends from linkUp (a client's CREATEs) are
@@ -143,6 +162,30 @@ public final class NodeLinks implements AutoCloseable {
         byPeer[peer] = null;
         handler.linkDown(peer, identities[peer], reason);
         identities[peer] = null;
+    }
+
+    /** Closes every link silent for {@link #SILENCE_MILLIS}; its down event follows. */
+    private void closeSilentLinks() {
+        long now = clock.nanoTime();
+        for (int p = 0; p < nextPeer; p++) {
+            PacedLinks.Paced paced = byPeer[p];
+            if (paced == null) {
+                continue;
+            }
+            long in = paced.link().counters().datagramsIn();
+            if (in != lastDatagramsIn[p]) {
+                lastDatagramsIn[p] = in;
+                lastHeardNanos[p] = now;
+            } else if (now - lastHeardNanos[p] - TimeUnit.MILLISECONDS.toNanos(SILENCE_MILLIS) >= 0) {
+                silentLinks++;
+                paced.link().close();
+            }
+        }
+    }
+
+    /** Links closed because the peer fell silent. */
+    public long silentLinks() {
+        return silentLinks;
     }
 
     /** Holds a link to {@code key} at {@code address}: dialled now and re-dialled while down (any thread). */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class NodeLinksTest {
 
     /** Records what a node's links did. */
-    private static final class Recorder implements NodeLinks.Handler {
+    private static class Recorder implements NodeLinks.Handler {
         final RateClass[] rate = new RateClass[1];
         final IdentityPublicKey refuse;
         final List<Integer> up = new CopyOnWriteArrayList<>();
@@ -116,6 +116,38 @@ class NodeLinksTest {
             await("c's side of the handshake", () -> !rc.up.isEmpty());
             assertEquals(-1, (int) nb.call(() -> nb.peerOf(c.publicKey())));
             assertEquals(1, rb.up.size());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aPeerThatFallsSilentIsClosedAndItsDownEventFollows() throws Exception {
+        SecureRandom random = new SecureRandom();
+        IdentityKeyPair a = IdentityKeyPair.generate(random);
+        IdentityKeyPair b = IdentityKeyPair.generate(random);
+        List<LinkFailureReason> downs = new CopyOnWriteArrayList<>();
+        Recorder ra = new Recorder(null) {
+            @Override
+            public void linkDown(int peer, IdentityPublicKey identity, LinkFailureReason reason) {
+                downs.add(reason);
+            }
+        };
+        Recorder rb = new Recorder(null);
+        try (NodeLinks na = start(a, ra); NodeLinks nb = start(b, rb)) {
+            na.keep(nb.localAddress(), b.publicKey());
+            await("a-b link", () -> ra.up.size() == 1 && rb.up.size() == 1);
+            // Chaff keeps a quiet link alive: no closure while b's slots run.
+            Thread.sleep(NodeLinks.SILENCE_MILLIS + 500);
+            assertEquals(0, (long) na.call(na::silentLinks));
+            assertTrue(downs.isEmpty());
+            // b stops sending (its slot driver stops; its link is not closed, no close_notify).
+            long stoppedAt = System.nanoTime();
+            nb.paced().close();
+            await("a closing the silent link", () -> !downs.isEmpty());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
+            assertTrue(millis >= NodeLinks.SILENCE_MILLIS - 100, "closed after " + millis + " ms");
+            assertEquals(1, (long) na.call(na::silentLinks));
+            assertEquals(LinkFailureReason.CLOSED_LOCALLY, downs.get(0));
         }
     }
 }
