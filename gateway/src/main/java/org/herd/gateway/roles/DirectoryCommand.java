@@ -3,6 +3,7 @@ package org.herd.gateway.roles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.herd.core.directory.DirectoryStoreException;
 import org.herd.core.directory.InProcessDirectoryTransport;
 import org.herd.core.time.SystemClock;
@@ -42,34 +43,42 @@ public final class DirectoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DirectoryRole role;
+        // The hook is registered before the role starts, so a SIGTERM that arrives as soon as the
+        // role reports "started" still closes the store.
+        AtomicReference<DirectoryRole> running = new AtomicReference<>();
+        Thread hook = new Thread(() -> {
+            DirectoryRole r = running.get();
+            if (r != null) {
+                r.close();
+            }
+            stop.countDown();
+        }, "herd-directory-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             DirectoryConfig c = DirectoryConfig.load(config);
-            role = DirectoryRole.start(c, transportFactory.apply(c), SystemClock.INSTANCE,
-                    peer -> LOG.debug("rate proposal for {} not sent: no peer transport wired", peer.peerZone()));
+            running.set(DirectoryRole.start(c, transportFactory.apply(c), SystemClock.INSTANCE,
+                    peer -> LOG.debug("rate proposal for {} not sent: no peer transport wired", peer.peerZone())));
+            stop.await();
+            return 0;
         } catch (ConfigException e) {
             System.err.println("herd directory: configuration error: " + e.getMessage());
             return 2;
         } catch (DirectoryStoreException e) {
             System.err.println("herd directory: database error: " + e.getMessage());
             return e.reason() == DirectoryStoreException.Reason.BAD_CONFIG ? 2 : 3;
-        }
-        Thread hook = new Thread(() -> {
-            role.close();
-            stop.countDown();
-        }, "herd-directory-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            DirectoryRole r = running.get();
+            if (r != null) {
+                r.close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running and closes the role itself.
+            }
         }
-        role.close();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // Already shutting down: the hook is running and closes the role itself.
-        }
-        return 0;
     }
 }

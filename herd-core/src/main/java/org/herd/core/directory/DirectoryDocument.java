@@ -80,13 +80,25 @@ public final class DirectoryDocument {
         if (peers.size() > MAX_PEERS || descriptors.size() > MAX_DESCRIPTORS || rates.size() > MAX_RATES) {
             throw new IllegalArgumentException("document too large");
         }
-        MessageWriter w = new MessageWriter().int32(MAGIC).u8(1).zone(zoneCertificate.zone()).int64(publishedAtMillis)
+        List<byte[]> peerBytes = peers.stream().map(ZoneCertificate::encoded).toList();
+        byte[] body = encodeBody(zoneCertificate.zone(), publishedAtMillis, validUntilMillis, schedule,
+                zoneCertificate.encoded(), peerBytes, descriptors, rates);
+        byte[] signature = directory.sign(signedMessage(body, body.length));
+        byte[] all = new MessageWriter().bytes(body).bytes(signature).toByteArray();
+        return new DirectoryDocument(zoneCertificate.zone(), publishedAtMillis, validUntilMillis, schedule,
+                zoneCertificate.encoded(), List.copyOf(peerBytes), descriptors.stream().map(byte[]::clone).toList(),
+                List.copyOf(rates), all);
+    }
+
+    /** Everything before the signature. */
+    private static byte[] encodeBody(String zone, long publishedAtMillis, long validUntilMillis, EpochSchedule schedule,
+                                     byte[] zoneCertificate, List<byte[]> peers, List<byte[]> descriptors,
+                                     List<Rate> rates) {
+        MessageWriter w = new MessageWriter().int32(MAGIC).u8(1).zone(zone).int64(publishedAtMillis)
                 .int64(validUntilMillis).int64(schedule.originEpochMillis()).int64(schedule.lengthMillis())
-                .blob16(zoneCertificate.encoded()).u8(peers.size());
-        List<byte[]> peerBytes = new ArrayList<>();
-        for (ZoneCertificate p : peers) {
-            peerBytes.add(p.encoded());
-            w.blob16(p.encoded());
+                .blob16(zoneCertificate).u8(peers.size());
+        for (byte[] p : peers) {
+            w.blob16(p);
         }
         w.u16(descriptors.size());
         for (byte[] d : descriptors) {
@@ -96,12 +108,7 @@ public final class DirectoryDocument {
         for (Rate r : rates) {
             w.scope(r.scope()).int64(r.epoch()).int32(r.rateCellsPerTick());
         }
-        byte[] body = w.toByteArray();
-        byte[] signature = directory.sign(signedMessage(body, body.length));
-        byte[] all = new MessageWriter().bytes(body).bytes(signature).toByteArray();
-        return new DirectoryDocument(zoneCertificate.zone(), publishedAtMillis, validUntilMillis, schedule,
-                zoneCertificate.encoded(), List.copyOf(peerBytes), descriptors.stream().map(byte[]::clone).toList(),
-                List.copyOf(rates), all);
+        return w.toByteArray();
     }
 
     /** Decodes a document from untrusted bytes, without verifying it. */
@@ -158,7 +165,13 @@ public final class DirectoryDocument {
         }
         r.bytes(DirectoryRequest.SIGNATURE_SIZE, "signature");
         r.end("document");
-        return new DirectoryDocument(zone, published, until, new EpochSchedule(origin, length), zoneCert,
+        EpochSchedule schedule = new EpochSchedule(origin, length);
+        // One encoding per value: the fields re-encode to exactly the signed bytes.
+        byte[] again = encodeBody(zone, published, until, schedule, zoneCert, peers, descriptors, rates);
+        if (!java.util.Arrays.equals(again, 0, again.length, bytes, 0, bytes.length - DirectoryRequest.SIGNATURE_SIZE)) {
+            throw r.malformed("not the canonical encoding");
+        }
+        return new DirectoryDocument(zone, published, until, schedule, zoneCert,
                 List.copyOf(peers), List.copyOf(descriptors), List.copyOf(rates), bytes.clone());
     }
 
