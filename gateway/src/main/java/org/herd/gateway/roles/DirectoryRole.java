@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * A running zone directory (§3.3, §3.4, §3.5): the {@link DirectoryStore}, the
  * {@link DirectoryService} bound to a {@link DirectoryTransport}, and a timer that runs the rate
  * controller's epoch step every {@code epoch.poll-ms}, handing the resulting RATE_PROPOSAL
- * requests to {@code peerSender}. {@link #close()} stops the timer and the transport, then closes
+ * requests to {@code peerSender}, and purges expired state once per epoch. {@link #close()} stops the timer and the transport, then closes
  * the store (SQLite checkpoints its WAL); it is idempotent.
  */
 public final class DirectoryRole implements AutoCloseable {
@@ -44,10 +44,15 @@ public final class DirectoryRole implements AutoCloseable {
     private final DirectoryService service;
     private final DirectoryTransport transport;
     private final ScheduledExecutorService timer;
+    private final org.herd.core.directory.EpochSchedule schedule;
+    private final Clock clock;
+    private long lastPurgedEpoch = -1;
     private boolean closed;
 
     private DirectoryRole(DirectoryStore store, DirectoryService service, DirectoryTransport transport,
-                          ScheduledExecutorService timer) {
+                          ScheduledExecutorService timer, org.herd.core.directory.EpochSchedule schedule, Clock clock) {
+        this.schedule = schedule;
+        this.clock = clock;
         this.store = store;
         this.service = service;
         this.transport = transport;
@@ -110,7 +115,7 @@ public final class DirectoryRole implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            DirectoryRole role = new DirectoryRole(store, service, transport, timer);
+            DirectoryRole role = new DirectoryRole(store, service, transport, timer, config.schedule(), clock);
             transport.start(service::handle);
             timer.scheduleWithFixedDelay(() -> role.epochStep(peerSender), 0, config.epochPollMillis(),
                     TimeUnit.MILLISECONDS);
@@ -127,6 +132,12 @@ public final class DirectoryRole implements AutoCloseable {
         try {
             List<DirectoryService.PeerRequest> out = service.onEpoch();
             out.forEach(peerSender);
+            long epoch = schedule.currentEpoch(clock);
+            if (epoch != lastPurgedEpoch) {
+                lastPurgedEpoch = epoch;
+                int purged = service.purgeExpired();
+                LOG.debug("purged {} expired rows at epoch {}", purged, epoch);
+            }
         } catch (RuntimeException e) {
             // The timer must survive a failed step (e.g. the disk is full for a moment): the next
             // poll retries; a skipped decision keeps the rate, it never changes it mid-epoch.

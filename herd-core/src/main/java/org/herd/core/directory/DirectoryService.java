@@ -533,6 +533,23 @@ public final class DirectoryService {
         return out;
     }
 
+    /**
+     * Deletes what can no longer be used: lapsed registrations, expired descriptors (of this zone
+     * and of peers) and utilisation reports of epochs already decided (older than the previous
+     * epoch). Returns how many rows were removed. Call it now and then (the role does, once per
+     * epoch); it never removes anything a request could still be answered from.
+     */
+    public synchronized int purgeExpired() {
+        long now = clock.epochMillis();
+        long current = schedule.currentEpoch(clock);
+        int n = store.purgeExpiredRegistrations(now) + store.purgeExpiredMixDescriptors(now)
+                + store.purgeUtilisationReportsBefore(Math.max(0, current - 1));
+        if (n > 0) {
+            cachedDocument = null;
+        }
+        return n;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void requireZoneMix(IdentityPublicKey mix, long now) throws DirectoryProtocolException {

@@ -494,4 +494,18 @@ class DirectoryServiceTest {
                 f.network.root().publicKey(), f.alphaStore, f.alphaRates, DirectoryServiceFixture.SCHEDULE, f.clock, clientRandom));
         assertNotEquals(-1, e.getMessage().indexOf("not ours"), e.getMessage());
     }
+
+    @Test
+    void purgeRemovesOnlyWhatCanNoLongerBeUsed() throws Exception {
+        Joined c = joined();
+        IdentityPublicKey r2 = f.mix("alpha", 0).keys().identity().publicKey();
+        long until = f.clock.epochMillis() + TimeUnit.HOURS.toMillis(1);
+        assertStatus(DirectoryStatus.OK, call(f.alpha, register(c, r2, until)));
+        assertEquals(0, f.alpha.purgeExpired(), "nothing has expired yet");
+        assertStatus(DirectoryStatus.OK, call(f.alpha, new DirectoryRequest.LookupByKey("alpha", c.key().publicKey())));
+        f.clock.setEpochMillis(until);
+        assertEquals(1, f.alpha.purgeExpired());
+        assertEquals(0, f.alphaStore.registrationCount());
+        assertEquals(3, f.alphaStore.validMixDescriptors("alpha", f.clock.epochMillis()).size(), "descriptors still valid");
+    }
 }
