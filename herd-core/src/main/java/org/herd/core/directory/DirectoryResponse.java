@@ -176,6 +176,16 @@ public record DirectoryResponse(int type, long requestId, int status, byte[] bod
                     .bytes(bindingSignature).blob16(rendezvousDescriptor).toByteArray();
         }
 
+        /**
+         * The circuit layer's positive ANSWER relay message for this result: status 0 | rendezvous
+         * mix 32 | cookie 16 | onion key 32 | valid-until 8 | binding signature 64 (what a
+         * rendezvous mix sends back to the caller; the descriptor stays with the mix).
+         */
+        public byte[] circuitAnswer() {
+            return new MessageWriter().u8(DirectoryStatus.OK).bytes(rendezvousMix).bytes(cookie).bytes(onionKey)
+                    .int64(bindingUntilMillis).bytes(bindingSignature).toByteArray();
+        }
+
         /** Decodes. */
         public static LookupResult decode(byte[] body) throws DirectoryProtocolException {
             MessageReader r = new MessageReader(body);

@@ -48,6 +48,17 @@ public final class DirectoryStatus {
     private DirectoryStatus() {
     }
 
+    /**
+     * The status a rendezvous mix relays to a client in the circuit layer's REGISTERED/ANSWER,
+     * which knows codes 0–4 only: those pass unchanged; every refusal of the request itself
+     * (malformed, bad signature, stale, replayed, not a zone mix …) becomes {@link #BAD_REQUEST};
+     * {@link #UNAVAILABLE} and anything unknown also become {@link #BAD_REQUEST} (the client
+     * retries later either way).
+     */
+    public static int toCircuitStatus(int status) {
+        return status >= OK && status <= UNKNOWN_ZONE ? status : BAD_REQUEST;
+    }
+
     /** A printable name: the constant's name or {@code UNKNOWN(n)}. */
     public static String name(int status) {
         return status >= 0 && status < NAMES.length ? NAMES[status] : "UNKNOWN(" + status + ")";

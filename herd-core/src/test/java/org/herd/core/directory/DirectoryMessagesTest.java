@@ -111,4 +111,33 @@ class DirectoryMessagesTest {
         DirectoryResponse.JoinResult j = new DirectoryResponse.JoinResult(new byte[] {1}, "a@b.herd", new byte[] {2}, new byte[] {3});
         assertArrayEquals(j.encode(), DirectoryResponse.JoinResult.decode(j.encode()).encode());
     }
+
+    @Test
+    void lookupResultsAndStatusesMapOntoTheCircuitLayersAnswer() {
+        byte[] mix = new byte[32];
+        mix[0] = 1;
+        byte[] cookie = new byte[16];
+        cookie[0] = 2;
+        byte[] onion = new byte[32];
+        onion[0] = 3;
+        byte[] sig = new byte[64];
+        sig[0] = 4;
+        byte[] answer = new DirectoryResponse.LookupResult(mix, cookie, onion, 0x0102030405060708L, sig, new byte[] {9})
+                .circuitAnswer();
+        // status 0 | rendezvous 32 | cookie 16 | onion 32 | valid-until 8 | signature 64 = 153 bytes.
+        assertEquals(153, answer.length);
+        assertEquals(0, answer[0]);
+        assertEquals(1, answer[1]);
+        assertEquals(2, answer[33]);
+        assertEquals(3, answer[49]);
+        assertEquals("0102030405060708", HexFormat.of().formatHex(answer, 81, 89));
+        assertEquals(4, answer[89]);
+        for (int s = 0; s <= 4; s++) {
+            assertEquals(s, DirectoryStatus.toCircuitStatus(s));
+        }
+        for (int s : new int[] {DirectoryStatus.MALFORMED, DirectoryStatus.BAD_SIGNATURE, DirectoryStatus.STALE,
+            DirectoryStatus.REPLAYED, DirectoryStatus.NOT_A_ZONE_MIX, DirectoryStatus.UNAVAILABLE, 200}) {
+            assertEquals(DirectoryStatus.BAD_REQUEST, DirectoryStatus.toCircuitStatus(s));
+        }
+    }
 }
