@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, org.herd.gateway.bench.BenchCommand.class,
                 org.herd.gateway.keys.KeysCommand.class,
                 org.herd.gateway.devnet.LinkNodeCommand.class,
-                org.herd.sim.cli.SimCommand.class})
+                org.herd.sim.cli.SimCommand.class,
+                org.herd.gateway.roles.DirectoryCommand.class})
 public final class HerdMain implements Runnable {
 
     @CommandLine.Spec
