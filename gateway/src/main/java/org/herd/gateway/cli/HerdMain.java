@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
                 org.herd.gateway.keys.KeysCommand.class,
                 org.herd.gateway.devnet.LinkNodeCommand.class,
                 org.herd.sim.cli.SimCommand.class,
-                org.herd.gateway.roles.DirectoryCommand.class})
+                org.herd.gateway.roles.DirectoryCommand.class,
+                org.herd.gateway.devnet.DevnetCommand.class})
 public final class HerdMain implements Runnable {
 
     @CommandLine.Spec
