@@ -103,19 +103,10 @@ final class HerdProcess implements AutoCloseable {
 
     /** The value of {@code "key":value} in a one-line JSON object (numbers and strings). */
     static String json(String line, String key) {
-        String k = "\"" + key + "\":";
-        int i = line.indexOf(k);
-        if (i < 0) {
+        String value = org.herd.gateway.devnet.JsonLines.field(line, key);
+        if (value == null) {
             throw new AssertionError("no " + key + " in " + line);
         }
-        int start = i + k.length();
-        if (line.charAt(start) == '"') {
-            return line.substring(start + 1, line.indexOf('"', start + 1));
-        }
-        int end = start;
-        while (end < line.length() && ",}".indexOf(line.charAt(end)) < 0) {
-            end++;
-        }
-        return line.substring(start, end);
+        return value;
     }
 }

@@ -180,19 +180,7 @@ public final class DevnetCommand implements Callable<Integer> {
     }
 
     private static String json(String line, String key) {
-        String k = "\"" + key + "\":";
-        int i = line.indexOf(k);
-        if (i < 0) {
-            return "?";
-        }
-        int start = i + k.length();
-        if (line.charAt(start) == '"') {
-            return line.substring(start + 1, line.indexOf('"', start + 1));
-        }
-        int end = start;
-        while (end < line.length() && ",}".indexOf(line.charAt(end)) < 0) {
-            end++;
-        }
-        return line.substring(start, end);
+        String value = JsonLines.field(line, key);
+        return value == null ? "?" : value;
     }
 }
