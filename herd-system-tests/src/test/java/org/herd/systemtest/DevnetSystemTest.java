@@ -28,7 +28,7 @@ class DevnetSystemTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void selfTestCallCarriesFramesIntactAcrossZones(@TempDir Path dir) throws Exception {
-        try (HerdProcess devnet = new HerdProcess(dir.resolve("devnet.err"), "devnet", "--self-test", "--json",
+        try (DevnetProcess devnet = new DevnetProcess(dir.resolve("devnet.err"), "devnet", "--self-test", "--json",
                 "--seconds", "4", "--zone-delay-ms", Integer.toString(ZONE_DELAY_MS), "--state-dir", dir.resolve("net").toString())) {
             assertTrue(devnet.process.waitFor(200, TimeUnit.SECONDS), "devnet --self-test did not finish");
             List<String> lines = devnet.lines();
@@ -65,7 +65,7 @@ class DevnetSystemTest {
     void aKilledMixIsDroppedByItsPeersAndStoppingDevnetStopsEveryChild(@TempDir Path dir) throws Exception {
         // SIGTERM: the shutdown hook stops the children.
         List<ProcessHandle> children;
-        try (HerdProcess devnet = new HerdProcess(dir.resolve("term.err"), "devnet", "--state-dir", dir.resolve("term").toString())) {
+        try (DevnetProcess devnet = new DevnetProcess(dir.resolve("term.err"), "devnet", "--state-dir", dir.resolve("term").toString())) {
             children = awaitChildren(devnet);
             // First a Mix is SIGKILLed: no close_notify, but its constant-rate links fall silent,
             // and every peer (3 Mixes, 2 directories) closes its link to it within seconds.
@@ -88,7 +88,7 @@ class DevnetSystemTest {
             assertAllGone(children, "SIGTERM");
         }
         // SIGKILL: devnet's hook cannot run; the children see their standard input end and stop.
-        try (HerdProcess devnet = new HerdProcess(dir.resolve("kill.err"), "devnet", "--state-dir", dir.resolve("kill").toString())) {
+        try (DevnetProcess devnet = new DevnetProcess(dir.resolve("kill.err"), "devnet", "--state-dir", dir.resolve("kill").toString())) {
             children = awaitChildren(devnet);
             devnet.process.destroyForcibly();
             assertTrue(devnet.process.waitFor(10, TimeUnit.SECONDS));
@@ -96,7 +96,7 @@ class DevnetSystemTest {
         }
     }
 
-    private static List<ProcessHandle> awaitChildren(HerdProcess devnet) throws InterruptedException {
+    private static List<ProcessHandle> awaitChildren(DevnetProcess devnet) throws InterruptedException {
         assertNotNull(devnet.await("devnet: running", 120_000), "devnet did not start: " + devnet.lines());
         List<ProcessHandle> children = new ArrayList<>();
         Pattern pid = Pattern.compile(" pid (\\d+) ");

@@ -14,11 +14,12 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, org.herd.gateway.bench.BenchCommand.class,
                 org.herd.gateway.keys.KeysCommand.class,
                 org.herd.gateway.devnet.LinkNodeCommand.class,
+                org.herd.sim.cli.SimCommand.class,
+                org.herd.gateway.roles.DirectoryCommand.class,
                 org.herd.gateway.devnet.DevnetCommand.class,
                 org.herd.gateway.network.MixCommand.class,
                 org.herd.gateway.network.ZoneDirectoryCommand.class,
-                org.herd.gateway.network.ClientCommand.class,
-                org.herd.sim.cli.SimCommand.class})
+                org.herd.gateway.network.ClientCommand.class})
 public final class HerdMain implements Runnable {
 
     @CommandLine.Spec

@@ -47,8 +47,9 @@ import picocli.CommandLine.Option;
  * prints what runs where (then, without {@code --self-test}, every child's events prefixed with its
  * name), and stops them all on Ctrl-C (shutdown hook: standard input closed,
  * SIGTERM, then SIGKILL after 5 s; children also stop by themselves when devnet's pipe to them
- * closes, so even a SIGKILLed devnet leaves no orphans). {@code --zone-delay-ms N} puts an
- * {@link ImpairmentRelay} with N ms one-way delay on every inter-zone Mix link.
+ * closes, so even a SIGKILLed devnet leaves no orphans). {@code --zone-delay-ms N} (and
+ * {@code --loss-percent P}) puts an {@link ImpairmentRelay} with N ms one-way delay (P % loss each
+ * direction) on every inter-zone Mix link.
  *
  * <p>{@code --self-test}: once everything is ready, the first client calls the second, both send
  * test frames for {@code --seconds}, stop sending, and hang up; the last line printed is one JSON
@@ -77,6 +78,9 @@ public final class DevnetCommand implements Callable<Integer> {
 
     @Option(names = "--zone-delay-ms", description = "One-way delay on every inter-zone Mix link, ms (default ${DEFAULT-VALUE}).")
     int zoneDelayMs;
+
+    @Option(names = "--loss-percent", description = "Loss on every inter-zone Mix link, each direction, in % (default ${DEFAULT-VALUE}).")
+    double lossPercent;
 
     @Option(names = "--state-dir", description = "Where keys, configs and logs go (default: a new temporary directory).")
     Path stateDir;
@@ -150,8 +154,9 @@ public final class DevnetCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         progress = json ? spec.commandLine().getErr() : out;
         if (zones < 1 || zones > 26 || mixesPerZone < 1 || mixesPerZone > 16 || zoneDelayMs < 0 || seconds < 1
-                || rateClient < 1 || rateMix < 1) {
-            spec.commandLine().getErr().println("herd devnet: --zones 1..26, --mixes-per-zone 1..16, --seconds >= 1, rates >= 1");
+                || rateClient < 1 || rateMix < 1 || lossPercent < 0 || lossPercent >= 100) {
+            spec.commandLine().getErr().println("herd devnet: --zones 1..26, --mixes-per-zone 1..16, --seconds >= 1, rates >= 1,"
+                    + " --loss-percent 0..<100");
             return 2;
         }
         Path dir = stateDir != null ? Files.createDirectories(stateDir) : Files.createTempDirectory("herd-devnet-");
@@ -265,9 +270,9 @@ public final class DevnetCommand implements Callable<Integer> {
             cfg.put("network", network.toString());
             cfg.put("keys", mixKeys.get(d.mixKey()).toString());
             for (MixDescriptor other : all) {
-                if (zoneDelayMs > 0 && !other.zone().equals(d.zone()) && MixNode.lower(d.mixKey(), other.mixKey())) {
+                if ((zoneDelayMs > 0 || lossPercent > 0) && !other.zone().equals(d.zone()) && MixNode.lower(d.mixKey(), other.mixKey())) {
                     ImpairmentRelay relay = ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                            other.address(), zoneDelayMs, TimeUnit.MILLISECONDS, 0, random.nextLong());
+                            other.address(), zoneDelayMs, TimeUnit.MILLISECONDS, lossPercent / 100, random.nextLong());
                     relay.recording(false); // only in the self-test's windows: it would grow without bound
                     relays.add(relay);
                     cfg.put("dial." + other.mixKey().toHex(), HostPort.format(relay.address()));
@@ -488,11 +493,8 @@ public final class DevnetCommand implements Callable<Integer> {
     }
 
     static String field(String jsonLine, String key) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":(\"([^\"]*)\"|[^,}\\]]+)").matcher(jsonLine);
-        if (!m.find()) {
-            return "";
-        }
-        return m.group(2) != null ? m.group(2) : m.group(1);
+        String v = JsonLines.field(jsonLine, key);
+        return v == null ? "" : v;
     }
 
     static long longField(String jsonLine, String key) {

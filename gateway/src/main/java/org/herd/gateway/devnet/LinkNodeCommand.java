@@ -70,7 +70,10 @@ public final class LinkNodeCommand implements Callable<Integer> {
     int seconds;
 
     private final Map<Link, NodeLink> links = new ConcurrentHashMap<>();
+    /** Links that went down, kept for the summary (event loop only). */
+    private final List<NodeLink> retired = new java.util.ArrayList<>();
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     /** Per-link state, touched on the event loop only. */
     private static final class NodeLink {
@@ -141,6 +144,7 @@ public final class LinkNodeCommand implements Callable<Integer> {
                     NodeLink l = links.remove(link);
                     if (l != null) {
                         paced[0].detach(l.paced);
+                        retired.add(l);
                     }
                     out.println("{\"event\":\"down\",\"peer\":\"" + HostPort.format(link.remoteAddress()) + "\",\"reason\":\"" + reason + "\"}");
                 }
@@ -163,7 +167,16 @@ public final class LinkNodeCommand implements Callable<Integer> {
                 long start = System.nanoTime();
                 long[] second = {0};
                 endpoint.eventLoop().scheduleAtFixedRate(() -> printStats(out, ++second[0], paced[0]), 1, 1, TimeUnit.SECONDS);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                // On SIGTERM/Ctrl-C: let the main thread print its summary and close the links
+                // (close_notify to the peers) before the JVM halts.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stop.countDown();
+                    try {
+                        finished.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
                 if (peer != null) {
                     try {
                         endpoint.connect(peer, expected).get(config.handshakeTimeoutMillis() + 5000L, TimeUnit.MILLISECONDS);
@@ -182,6 +195,8 @@ public final class LinkNodeCommand implements Callable<Integer> {
                 out.flush();
                 paced[0].close();
             }
+        } finally {
+            finished.countDown();
         }
         return 0;
     }
@@ -247,7 +262,9 @@ public final class LinkNodeCommand implements Callable<Integer> {
         long chaffIn = 0;
         long payloadOut = 0;
         long chaffOut = 0;
-        for (NodeLink l : links.values()) {
+        List<NodeLink> all = new java.util.ArrayList<>(links.values());
+        all.addAll(retired);
+        for (NodeLink l : all) {
             sent += l.payload.sent();
             inOrder += l.payload.inOrder();
             gaps += l.payload.gaps();
@@ -258,7 +275,7 @@ public final class LinkNodeCommand implements Callable<Integer> {
             chaffOut += l.paced.sender().chaffCellsSent();
         }
         return "{\"event\":\"done\",\"seconds\":" + String.format(java.util.Locale.ROOT, "%.3f", elapsedNanos / 1e9)
-                + ",\"links\":" + links.size() + ",\"payload_offered\":" + sent + ",\"payload_sent\":" + payloadOut
+                + ",\"links\":" + all.size() + ",\"payload_offered\":" + sent + ",\"payload_sent\":" + payloadOut
                 + ",\"chaff_sent\":" + chaffOut + ",\"payload_in_order\":" + inOrder + ",\"payload_gaps\":" + gaps
                 + ",\"payload_out_of_order\":" + outOfOrder + ",\"payload_corrupt\":" + corrupt + ",\"chaff_in\":" + chaffIn
                 + ",\"late_slots\":" + paced.scheduler().lateSlots() + "}";

@@ -101,7 +101,7 @@ public final class ClientCommand implements Callable<Integer> {
         ClientCertificate peer;
         try {
             Properties p = NetworkLayout.load(options.config);
-            NetworkLayout layout = NetworkLayout.read(Path.of(NetworkLayout.require(p, "network")), SystemClock.INSTANCE);
+            NetworkLayout layout = NetworkLayout.ofConfig(p, SystemClock.INSTANCE);
             IdentityKeyPair identity = KeyFiles.readIdentity(Path.of(NetworkLayout.require(p, "identity")));
             ClientCertificate cert = ClientCertificate.decode(Files.readAllBytes(Path.of(NetworkLayout.require(p, "certificate"))));
             NetworkLayout.Zone zone = layout.zone(cert.zone());

@@ -42,7 +42,7 @@ public final class MixCommand implements Callable<Integer> {
         MixNode.Settings settings;
         try {
             Properties p = NetworkLayout.load(options.config);
-            NetworkLayout layout = NetworkLayout.read(Path.of(NetworkLayout.require(p, "network")), SystemClock.INSTANCE);
+            NetworkLayout layout = NetworkLayout.ofConfig(p, SystemClock.INSTANCE);
             NodeKeys keys = NodeKeys.readFrom(Path.of(NetworkLayout.require(p, "keys")));
             MixDescriptor self = layout.descriptor(keys.identity().publicKey());
             if (self == null) {

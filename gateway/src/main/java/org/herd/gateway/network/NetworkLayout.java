@@ -172,6 +172,20 @@ public final class NetworkLayout {
         return new NetworkLayout(root, zones, clients, rates);
     }
 
+    /**
+     * The layout named by a node config's {@code network} key. A role config in the shipped
+     * {@code etc/herd-*.properties} form (enrolment with the directory) has no such key: say so.
+     */
+    static NetworkLayout ofConfig(Properties config, Clock clock) throws IOException {
+        String file = config.getProperty("network");
+        if (file == null || file.isBlank()) {
+            throw new IllegalArgumentException("missing key 'network': this command runs from a static network layout"
+                    + " (written by herd devnet); joining through the directory (etc/herd-*.properties) is not"
+                    + " carried over links yet");
+        }
+        return read(Path.of(file.trim()), clock);
+    }
+
     /** Loads a properties file. */
     static Properties load(Path file) throws IOException {
         Properties p = new Properties();

@@ -48,7 +48,7 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
         IdentityKeyPair key;
         try {
             Properties p = NetworkLayout.load(options.config);
-            layout = NetworkLayout.read(Path.of(NetworkLayout.require(p, "network")), SystemClock.INSTANCE);
+            layout = NetworkLayout.ofConfig(p, SystemClock.INSTANCE);
             zone = layout.zone(NetworkLayout.require(p, "zone"));
             key = KeyFiles.readIdentity(Path.of(NetworkLayout.require(p, "key")));
             if (!key.publicKey().equals(zone.certificate().directoryKey())) {

@@ -272,19 +272,42 @@ public final class DirectoryStore implements AutoCloseable {
 
     /** Registers (or re-registers, replacing the previous entry) a client's rendezvous mix. Durable on return. */
     public synchronized void register(RendezvousRegistration r) {
+        register(r, null);
+    }
+
+    /**
+     * Registers (or re-registers) a client's rendezvous mix together with the client's signed
+     * binding (opaque bytes, see {@link RendezvousBinding}), both in one committed write: durable on
+     * return. A {@code null} binding clears any previous one.
+     */
+    public synchronized void register(RendezvousRegistration r, byte[] binding) {
         try (PreparedStatement p = connection.prepareStatement(
-                "INSERT INTO rendezvous_registration (client_key, rendezvous_mix_key, registered_at_ms, expires_at_ms)"
-                        + " VALUES (?, ?, ?, ?) ON CONFLICT (client_key) DO UPDATE SET"
+                "INSERT INTO rendezvous_registration (client_key, rendezvous_mix_key, registered_at_ms, expires_at_ms,"
+                        + " binding) VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_key) DO UPDATE SET"
                         + " rendezvous_mix_key = excluded.rendezvous_mix_key,"
-                        + " registered_at_ms = excluded.registered_at_ms, expires_at_ms = excluded.expires_at_ms")) {
+                        + " registered_at_ms = excluded.registered_at_ms, expires_at_ms = excluded.expires_at_ms,"
+                        + " binding = excluded.binding")) {
             p.setBytes(1, r.client().encoded());
             p.setBytes(2, r.rendezvousMix().encoded());
             p.setLong(3, r.registeredAtMillis());
             p.setLong(4, r.expiresAtMillis());
+            p.setBytes(5, binding == null ? null : binding.clone());
             p.executeUpdate();
         } catch (SQLException e) {
             throw failure("registering rendezvous of " + r.client(), e);
         }
+    }
+
+    /** The signed binding stored with the client's registration if it is live at {@code nowMillis}. */
+    public synchronized Optional<byte[]> rendezvousBinding(IdentityPublicKey client, long nowMillis) {
+        List<byte[]> found = query("reading rendezvous binding of " + client,
+                "SELECT binding FROM rendezvous_registration WHERE client_key = ? AND expires_at_ms > ?",
+                p -> {
+                    p.setBytes(1, client.encoded());
+                    p.setLong(2, nowMillis);
+                },
+                rs -> rs.getBytes(1));
+        return found.isEmpty() ? Optional.empty() : Optional.ofNullable(found.get(0));
     }
 
     /** The client's registration if it is live at {@code nowMillis}. */

@@ -62,7 +62,11 @@ final class SchemaMigrations {
                             + " announcing_zone VARCHAR(63) NOT NULL,"
                             + " rate_cells INTEGER NOT NULL,"
                             + " announced_at_ms BIGINT NOT NULL,"
-                            + " PRIMARY KEY (link_class, zone, peer_zone, epoch, announcing_zone))")
+                            + " PRIMARY KEY (link_class, zone, peer_zone, epoch, announcing_zone))"),
+            // Version 2: the client's signed rendezvous binding (cookie, onion key, expiry,
+            // signature; see RendezvousBinding), returned to callers by LOOKUP. Nullable, so
+            // registrations written by version 1 stay readable.
+            List.of("ALTER TABLE rendezvous_registration ADD COLUMN binding ${BLOB}")
     );
 
     /** The schema version this code writes and understands. */

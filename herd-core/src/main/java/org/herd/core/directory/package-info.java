@@ -13,10 +13,22 @@
  *       {@link org.herd.core.directory.LinkRateController},
  *       {@link org.herd.core.directory.EpochSchedule}; calls beyond the current capacity are
  *       refused, never queued — {@link org.herd.core.directory.CapacityGate}.</li>
+ *   <li>The directory protocol: {@link org.herd.core.directory.DirectoryService} answers JOIN,
+ *       MIX_ENROLL, GET_DIRECTORY, REGISTER, LOOKUP, UTILISATION_REPORT and RATE_PROPOSAL
+ *       ({@link org.herd.core.directory.DirectoryMessages},
+ *       {@link org.herd.core.directory.DirectoryRequest},
+ *       {@link org.herd.core.directory.DirectoryResponse}); it publishes a signed
+ *       {@link org.herd.core.directory.DirectoryDocument}; REGISTER carries the client's
+ *       {@link org.herd.core.directory.RendezvousBinding}. Requests reach it through a
+ *       {@link org.herd.core.directory.DirectoryTransport}; from clients they travel over
+ *       circuits, so the directory never learns which mix a client attaches to (I5, §3.3).</li>
+ *   <li>§3.1 PKI: {@link org.herd.core.directory.ZoneBootstrap} lays out a root key, zone
+ *       certificates and mix descriptors.</li>
  * </ul>
  *
  * <p>Layering: above {@code time} and {@code crypto} (identity keys only); nothing below depends
- * on this package. The rate logic does no I/O and reads time only through an injected
- * {@link org.herd.core.time.Clock}; only {@code DirectoryStore} touches JDBC.
+ * on this package. The protocol and rate logic do no I/O and read time only through an injected
+ * {@link org.herd.core.time.Clock}; only {@code DirectoryStore} touches JDBC and only
+ * {@code ZoneBootstrap} touches files (a layering test keeps it so).
  */
 package org.herd.core.directory;

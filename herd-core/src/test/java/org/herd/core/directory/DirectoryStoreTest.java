@@ -295,4 +295,34 @@ class DirectoryStoreTest {
             assertFalse(rs.next(), "the failed migration's first statement must have been rolled back");
         }
     }
+
+    @Test
+    void version1DatabasesUpgradeToBindingsKeepingTheirRegistrations() throws Exception {
+        IdentityPublicKey client = TestKeys.key(9, 0);
+        IdentityPublicKey mix = TestKeys.key(9, 1);
+        // A database written by version 1 (no binding column), row inserted as version-1 code did.
+        DirectoryStore.open(DriverManager.getConnection("jdbc:sqlite:" + db()), SqlDialect.SQLITE, "v1", T0,
+                SchemaMigrations.MIGRATIONS.subList(0, 1)).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+             var p = c.prepareStatement("INSERT INTO rendezvous_registration VALUES (?, ?, ?, ?)")) {
+            p.setBytes(1, client.encoded());
+            p.setBytes(2, mix.encoded());
+            p.setLong(3, T0);
+            p.setLong(4, T0 + 1000);
+            p.executeUpdate();
+        }
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
+            assertEquals(2, store.schemaVersion());
+            assertEquals(Optional.of(new RendezvousRegistration(client, mix, T0, T0 + 1000)),
+                    store.lookupRendezvous(client, T0 + 1));
+            assertTrue(store.rendezvousBinding(client, T0 + 1).isEmpty(), "no binding for a version-1 row");
+            // A binding is written with the registration, returned while live, and cleared by a plain register.
+            byte[] binding = {1, 2, 3};
+            store.register(new RendezvousRegistration(client, mix, T0 + 1, T0 + 2000), binding);
+            assertArrayEquals(binding, store.rendezvousBinding(client, T0 + 2).orElseThrow());
+            assertTrue(store.rendezvousBinding(client, T0 + 2000).isEmpty(), "not after expiry");
+            store.register(new RendezvousRegistration(client, mix, T0 + 2, T0 + 3000));
+            assertTrue(store.rendezvousBinding(client, T0 + 3).isEmpty());
+        }
+    }
 }

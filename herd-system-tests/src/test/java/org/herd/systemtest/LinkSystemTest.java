@@ -1,0 +1,155 @@
+package org.herd.systemtest;
+
+import static org.herd.systemtest.HerdProcess.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.herd.gateway.devnet.HostPort;
+import org.herd.gateway.devnet.ImpairmentRelay;
+import org.herd.gateway.devnet.ImpairmentRelay.Direction;
+import org.herd.gateway.devnet.ImpairmentRelay.Observation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two real {@code herd link-node} processes hold a DTLS link on loopback for more than 10 s,
+ * once idle and once with payload in every slot. A relay between them records the time and size
+ * of every datagram, as a global passive observer would: per second, each direction carries the
+ * same number of datagrams (±1) whatever the payload, all of one size; every payload cell
+ * arrives intact and in order.
+ */
+class LinkSystemTest {
+
+    private static final int RATE = 2;                       // cells per 20 ms tick
+    private static final int PER_SECOND = RATE * 50;
+    private static final int MEASURED_SECONDS = 10;
+
+    /** One pair of nodes and the relay between them. */
+    private record Pair(HerdProcess server, HerdProcess client, ImpairmentRelay relay) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            client.close();
+            server.close();
+            relay.close();
+        }
+    }
+
+    private static Pair start(String name, int payloadPercent) throws Exception {
+        HerdProcess server = HerdProcess.start(name + "-server", "link-node", "--listen", "127.0.0.1:0",
+                "--rate", String.valueOf(RATE), "--payload-percent", String.valueOf(payloadPercent), "--seconds", "24");
+        String listening = server.awaitLine(l -> l.contains("\"listening\""), 30);
+        InetSocketAddress address = HostPort.parse(json(listening, "address"));
+        ImpairmentRelay relay = ImpairmentRelay.start(new InetSocketAddress("127.0.0.1", 0), address,
+                0, TimeUnit.MILLISECONDS, 0, 1);
+        HerdProcess client = HerdProcess.start(name + "-client", "link-node", "--connect", HostPort.format(relay.address()),
+                "--peer-key", json(listening, "identity"), "--rate", String.valueOf(RATE),
+                "--payload-percent", String.valueOf(payloadPercent), "--seconds", "14");
+        return new Pair(server, client, relay);
+    }
+
+    private int[][] idleCounts;
+    private Set<Integer> idleSizes;
+
+    @Test
+    void constantRateOnTheWireIdleOrFullAndPayloadIntactInOrder() throws Exception {
+        // One pair after the other: on a 2-core machine, four JVMs at once starve the slot threads.
+        try (Pair idle = start("idle", 0)) {
+            String idleDone = idle.client.awaitLine(l -> l.contains("\"done\""), 60);
+            assertEquals(0, idle.client.awaitExit(30), idle.client.stderr());
+            idleCounts = perSecond(idle.relay.observations());
+            idleSizes = sizes(idle.relay.observations());
+            assertEquals("0", json(idleDone, "payload_in_order"), "idle: nothing but Chaff arrived");
+        }
+        try (Pair full = start("full", 100)) {
+            String fullDone = full.client.awaitLine(l -> l.contains("\"done\""), 60);
+            // The servers outlive their clients and report the links that went down in their summary.
+            String fullServerDone = full.server.awaitLine(l -> l.contains("\"done\""), 60);
+            assertEquals(0, full.client.awaitExit(30), full.client.stderr());
+
+            int[][] fullCounts = perSecond(full.relay.observations());
+            for (int[][] counts : new int[][][] {idleCounts, fullCounts}) {
+                for (int dir = 0; dir < 2; dir++) {
+                    for (int s = 0; s < MEASURED_SECONDS; s++) {
+                        int c = counts[dir][s];
+                        assertTrue(Math.abs(c - PER_SECOND) <= 1, "second " + s + " direction " + dir + ": " + c
+                                + " datagrams, expected " + PER_SECOND + " ±1; idle " + java.util.Arrays.deepToString(idleCounts)
+                                + " full " + java.util.Arrays.deepToString(fullCounts));
+                    }
+                }
+            }
+            assertEquals(Set.of(293), idleSizes, "idle: one datagram size");
+            assertEquals(Set.of(293), sizes(full.relay.observations()), "full: one datagram size");
+
+            // Full: every payload cell in order and intact, both ways.
+            for (String done : List.of(fullDone, fullServerDone)) {
+                assertEquals("0", json(done, "payload_corrupt"), done);
+                assertEquals("0", json(done, "payload_out_of_order"), done);
+                assertEquals("0", json(done, "payload_gaps"), done);
+            }
+            long received = Long.parseLong(json(fullDone, "payload_in_order"));
+            assertTrue(received >= (long) PER_SECOND * 12, "payload cells received by the client: " + received
+                    + "; client " + fullDone + "; server " + fullServerDone);
+            long chaffAtFullClient = Long.parseLong(json(fullDone, "chaff_in"));
+            assertTrue(chaffAtFullClient <= 2 * PER_SECOND,
+                    "with payload in every slot, Chaff only before the payload started: " + chaffAtFullClient);
+        }
+    }
+
+    /**
+     * Datagram counts per second and direction over {@link #MEASURED_SECONDS} seconds, starting
+     * about 2 s after the first datagram (the handshake and the first ticks are left out). Like a
+     * careful observer, each direction's one-second bins begin half a slot away from where that
+     * direction's slots fall, so a slot must be more than half a slot late to change bins.
+     */
+    private static int[][] perSecond(List<Observation> seen) {
+        long first = seen.get(0).nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long slot = TimeUnit.MILLISECONDS.toNanos(20) / RATE;
+        int[][] counts = new int[2][MEASURED_SECONDS];
+        for (int dir = 0; dir < 2; dir++) {
+            Direction direction = dir == 0 ? Direction.FORWARD : Direction.BACKWARD;
+            // Circular mean of the arrival phases within a slot interval.
+            double x = 0;
+            double y = 0;
+            for (Observation o : seen) {
+                if (o.direction() == direction && o.nanoTime() - first >= 0) {
+                    double angle = 2 * Math.PI * Math.floorMod(o.nanoTime() - first, slot) / slot;
+                    x += Math.cos(angle);
+                    y += Math.sin(angle);
+                }
+            }
+            long phase = (long) ((Math.atan2(y, x) / (2 * Math.PI) + 1) % 1 * slot);
+            long start = first + phase + slot / 2;
+            for (Observation o : seen) {
+                if (o.direction() != direction) {
+                    continue;
+                }
+                long at = o.nanoTime() - start;
+                if (at < 0) {
+                    continue;
+                }
+                int second = (int) (at / 1_000_000_000L);
+                if (second < MEASURED_SECONDS) {
+                    counts[dir][second]++;
+                }
+            }
+        }
+        return counts;
+    }
+
+
+    private static Set<Integer> sizes(List<Observation> seen) {
+        long start = seen.get(0).nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long end = start + TimeUnit.SECONDS.toNanos(MEASURED_SECONDS);
+        Set<Integer> sizes = new TreeSet<>();
+        for (Observation o : seen) {
+            if (o.nanoTime() - start >= 0 && o.nanoTime() - end < 0) {
+                sizes.add(o.size());
+            }
+        }
+        return sizes;
+    }
+}
