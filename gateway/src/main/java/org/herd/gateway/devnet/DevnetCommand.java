@@ -30,7 +30,7 @@ import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.KeyFiles;
 import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.crypto.NodeKeys;
-import org.herd.core.crypto.ZoneCertificate;
+import org.herd.core.directory.ZoneBootstrap;
 import org.herd.core.mix.MixNode;
 import org.herd.gateway.network.NetworkLayout;
 import org.herd.rtp.quality.EModel;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  * {@code herd devnet}: a whole Herd network on loopback as separate processes — per zone one
  * directory ({@code herd zone-directory}) and its Mixes ({@code herd mix}), and two clients
  * ({@code herd client}) in the first and last zone. It writes the PKI (root, zone certificates,
- * Mix descriptors, client certificates) and one config file per process into a state directory,
+ * Mix descriptors in {@link ZoneBootstrap}'s layout, client certificates under {@code clients/}) and one config file per process into a state directory,
  * starts every process as {@code java -cp <this classpath> org.herd.gateway.cli.HerdMain ...},
  * prints what runs where (then, without {@code --self-test}, every child's events prefixed with its
  * name), and stops them all on Ctrl-C (shutdown hook: standard input closed,
@@ -160,6 +160,10 @@ public final class DevnetCommand implements Callable<Integer> {
             return 2;
         }
         Path dir = stateDir != null ? Files.createDirectories(stateDir) : Files.createTempDirectory("herd-devnet-");
+        if (Files.exists(dir.resolve("root")) || Files.exists(dir.resolve("zones"))) {
+            spec.commandLine().getErr().println("herd devnet: " + dir + " already holds a network; give a new --state-dir");
+            return 2;
+        }
         Thread hook = new Thread(this::stopAll, "devnet-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -210,35 +214,39 @@ public final class DevnetCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         long from = now - DAY_MS;
         long until = now + 30 * DAY_MS;
-        IdentityKeyPair root = IdentityKeyPair.generate(random);
-        KeyFiles.writeIdentityPublic(dir.resolve("root.pub"), root.publicKey(), true);
+        // The zone PKI in the directory role's layout (ZoneBootstrap: root/, zones/<zone>/directory/,
+        // zones/<zone>/mixes/<i>/), with a free loopback port per Mix.
+        Map<String, List<InetSocketAddress>> addresses = new java.util.TreeMap<>();
+        for (int z = 0; z < zones; z++) {
+            List<InetSocketAddress> ports = new ArrayList<>();
+            for (int m = 0; m < mixesPerZone; m++) {
+                ports.add(freePort());
+            }
+            addresses.put((char) ('a' + z) + "zone", ports);
+        }
+        ZoneBootstrap.Network pki = ZoneBootstrap.generate(addresses, from, until, random);
+        ZoneBootstrap.write(pki, dir);
+        IdentityKeyPair root = pki.root();
         Map<String, NetworkLayout.Zone> zoneMap = new LinkedHashMap<>();
         Map<String, Path> configs = new LinkedHashMap<>();
         Map<IdentityPublicKey, Path> mixKeys = new LinkedHashMap<>();
         Map<String, IdentityKeyPair> directoryKeys = new HashMap<>();
         List<String> mixNames = new ArrayList<>();
         Path network = dir.resolve("network.properties");
-        for (int z = 0; z < zones; z++) {
-            String zone = String.valueOf((char) ('a' + z)) + "zone";
-            IdentityKeyPair dk = IdentityKeyPair.generate(random);
-            directoryKeys.put(zone, dk);
-            ZoneCertificate zc = ZoneCertificate.issue(root, zone, dk.publicKey(), from, until);
-            Path dd = Files.createDirectories(dir.resolve(zone + "-directory"));
-            KeyFiles.writeIdentity(dd.resolve("identity.key"), dk, true);
+        for (String zone : addresses.keySet()) {
+            ZoneBootstrap.Zone bz = pki.zones().get(zone);
+            directoryKeys.put(zone, bz.directory());
+            Path dd = dir.resolve("zones").resolve(zone).resolve("directory");
             List<MixDescriptor> mixes = new ArrayList<>();
-            for (int m = 0; m < mixesPerZone; m++) {
-                NodeKeys keys = NodeKeys.generate(random);
-                String name = zone + "-mix" + m;
-                Path md = Files.createDirectories(dir.resolve(name));
-                keys.writeTo(md, true);
-                mixes.add(MixDescriptor.issue(dk, zone, keys.identity().publicKey(), keys.onion().publicKey(),
-                        freePort(), from, until));
-                mixKeys.put(keys.identity().publicKey(), md);
-                mixNames.add(name);
+            for (int m = 0; m < bz.mixes().size(); m++) {
+                MixDescriptor d = bz.mixes().get(m).descriptor();
+                mixes.add(d);
+                mixKeys.put(d.mixKey(), dir.resolve("zones").resolve(zone).resolve("mixes").resolve(Integer.toString(m)));
+                mixNames.add(zone + "-mix" + m);
             }
-            zoneMap.put(zone, new NetworkLayout.Zone(zone, zc, freePort(), mixes));
+            zoneMap.put(zone, new NetworkLayout.Zone(zone, bz.certificate(), freePort(), mixes));
             configs.put(zone + "-directory", writeConfig(dd.resolve("directory.properties"), Map.of(
-                    "network", network.toString(), "zone", zone, "key", dd.resolve("identity.key").toString())));
+                    "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString())));
         }
         // Clients: the first in the first zone at its first Mix, the second in the last zone at its last Mix.
         List<String> zoneNames = new ArrayList<>(zoneMap.keySet());
@@ -251,7 +259,7 @@ public final class DevnetCommand implements Callable<Integer> {
         for (int i = 0; i < 2; i++) {
             IdentityKeyPair ck = IdentityKeyPair.generate(random);
             clientKeys.add(ck.publicKey());
-            Path cd = Files.createDirectories(dir.resolve(clientNames[i]));
+            Path cd = Files.createDirectories(dir.resolve("clients").resolve(clientNames[i]));
             idFiles[i] = cd.resolve("identity.key");
             KeyFiles.writeIdentity(idFiles[i], ck, true);
             ClientCertificate cert = ClientCertificate.issue(directoryKeys.get(clientZones[i]), clientZones[i],
@@ -289,7 +297,7 @@ public final class DevnetCommand implements Callable<Integer> {
             cfg.put("certificate", certs[i].toString());
             cfg.put("mix", z.mixes().get(clientMix[i]).mixKey().toHex());
             cfg.put("peer-certificate", certs[1 - i].toString());
-            configs.put(clientNames[i], writeConfig(dir.resolve(clientNames[i]).resolve("client.properties"), cfg));
+            configs.put(clientNames[i], writeConfig(idFiles[i].resolveSibling("client.properties"), cfg));
         }
         return new Layout(configs, mixNames, clientNames[0], clientNames[1]);
     }
