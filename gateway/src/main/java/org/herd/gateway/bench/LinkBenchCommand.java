@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,9 @@ public final class LinkBenchCommand implements Callable<Integer> {
     @Option(names = "--loops", description = "Event loops (default ${DEFAULT-VALUE}).")
     int loops = 1;
 
+    @Option(names = "--transport", description = "epoll or nio (default ${DEFAULT-VALUE}).")
+    String transport = "epoll";
+
     @Option(names = "--warmup", description = "Warm-up seconds (default ${DEFAULT-VALUE}).")
     int warmup = 3;
 
@@ -78,8 +82,8 @@ public final class LinkBenchCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         if (links < 1 || seconds < 1 || rate < 1 || rate > 50 || loops < 1 || warmup < 0
-                || (payloadPercent != 0 && payloadPercent != 100)) {
-            err.println("herd bench link: need --links >= 1, --seconds >= 1, --rate 1..50, --loops >= 1, --payload-percent 0 or 100");
+                || (payloadPercent != 0 && payloadPercent != 100) || !Set.of("epoll", "nio").contains(transport)) {
+            err.println("herd bench link: need --links >= 1, --seconds >= 1, --rate 1..50, --loops >= 1, --payload-percent 0 or 100, --transport epoll|nio");
             return 2;
         }
         double baselineMicros = bareUdpSendReceiveMicros();
@@ -97,7 +101,7 @@ public final class LinkBenchCommand implements Callable<Integer> {
                 up.countDown();
             }
         };
-        try (LinkReactor reactor = LinkReactor.create(loops, true)) {
+        try (LinkReactor reactor = LinkReactor.create(loops, transport.equals("epoll"))) {
             try {
                 LinkEndpoint server = LinkEndpoint.bind(config, IdentityKeyPair.generate(random),
                         new InetSocketAddress("127.0.0.1", 0), key -> true, listener, (l, b, o) -> { }, reactor);
@@ -212,8 +216,8 @@ public final class LinkBenchCommand implements Callable<Integer> {
         double p50 = jitter.getValueAtPercentile(50) / 1e3;
         double p99 = jitter.getValueAtPercentile(99) / 1e3;
         double max = jitter.getMaxValue() / 1e3;
-        out.printf(Locale.ROOT, "links %d at %d cells/tick each way, %s payload, %d event loop(s), %d s%n",
-                links, rate, payloadPercent == 100 ? "full" : "no", loops, seconds);
+        out.printf(Locale.ROOT, "links %d at %d cells/tick each way, %s payload, %d %s event loop(s), %d s%n",
+                links, rate, payloadPercent == 100 ? "full" : "no", loops, transport, seconds);
         out.printf(Locale.ROOT, "cells/s sent %.0f (expected %d), received %.0f%n", cellsPerSecond, 2 * links * rate * 50,
                 (in1 - in0) / wall);
         out.printf(Locale.ROOT, "CPU %.1f %% of one core; %.2f us per cell sent+received; bare UDP send+receive %.2f us (ratio %.2f)%n",
