@@ -46,11 +46,16 @@ final class DevnetProcess implements AutoCloseable {
 
     /** Waits up to {@code millis} for a line containing {@code text}; null if none came. */
     String await(String text, long millis) throws InterruptedException {
+        return await(l -> l.contains(text), millis);
+    }
+
+    /** Waits up to {@code millis} for a line matching {@code match}; null if none came. */
+    String await(java.util.function.Predicate<String> match, long millis) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (lines) {
             while (true) {
                 for (String l : lines) {
-                    if (l.contains(text)) {
+                    if (match.test(l)) {
                         return l;
                     }
                 }

@@ -29,11 +29,11 @@ import org.herd.core.time.Clock;
 /**
  * The links of one Herd node process (§3.1, §3.4.1 of the Herd paper): one {@link LinkEndpoint}
  * and one {@link PacedLinks} on one event loop, every authenticated link sent at the constant
- * rate of the {@link RateClass} its {@link Handler} picks, each link named by a small
- * non-negative peer handle (the {@code peer} of the circuit layer's {@code onCell}/{@code CellOutlet}).
+ * rate of the {@link RateClass} its {@link Handler} picks, each peer named by a small
+ * non-negative handle, stable across its re-links (one link per peer), (the {@code peer} of the circuit layer's {@code onCell}/{@code CellOutlet}).
  * Links this node must hold ({@link #keep}) are dialled, and re-dialled every
  * {@link #REDIAL_MILLIS} while down, so processes may start in any order; a link silent for
- * {@link #SILENCE_MILLIS} is closed (constant rate makes a dead peer visible).
+ * {@link #SILENCE_MILLIS} (a new one: {@link #FIRST_DATAGRAM_MILLIS}) is closed (constant rate makes a dead peer visible).
  *
  * <p>Threading: the handler, {@link #send}, {@link #peerOf} and {@link #newRateClass} run on the
  * event loop; {@link #execute} and {@link #call} hand work to it from other threads.
@@ -44,11 +44,15 @@ public final class NodeLinks implements AutoCloseable {
     public static final long REDIAL_MILLIS = 1000;
     /**
      * A link from which no datagram arrived for this long is closed. Every Herd link runs at a
-     * constant rate of at least one cell per 20 ms tick, so 2 s of silence is 100 missing cells:
+     * constant rate of at least one cell per 20 ms tick, so 3 s of silence is 150 missing cells:
      * the peer is gone (killed, or cut off), and the role must hear of it (a Mix tears down the
-     * circuits through it; a kept link is re-dialled).
+     * circuits through it; a kept link is re-dialled). A new link gets {@link #FIRST_DATAGRAM_MILLIS}
+     * instead until its first datagram: a peer process that is still starting up on a loaded
+     * machine may take seconds to start its slots.
      */
-    public static final long SILENCE_MILLIS = 2000;
+    public static final long SILENCE_MILLIS = 3000;
+    /** Silence allowed on a new link before its first datagram after the handshake. */
+    public static final long FIRST_DATAGRAM_MILLIS = 10_000;
     private static final long SILENCE_CHECK_MILLIS = 250;
 
     /** What the node does with its links; every method on the event loop. */
@@ -59,7 +63,7 @@ public final class NodeLinks implements AutoCloseable {
         /** A link came up as handle {@code peer}. */
         void linkUp(int peer, IdentityPublicKey identity);
 
-        /** The link of handle {@code peer} went down (its handle is not reused). */
+        /** The link of handle {@code peer} went down (a later link to the same peer gets the same handle). */
         void linkDown(int peer, IdentityPublicKey identity, LinkFailureReason reason);
 
         /** A payload cell (Chaff is already filtered) arrived on {@code peer}'s link; 256 bytes at {@code off}. */
@@ -72,12 +76,14 @@ public final class NodeLinks implements AutoCloseable {
     private final LinkEndpoint endpoint;
     private final PacedLinks paced;
     private final Map<Link, Integer> handles = new IdentityHashMap<>();
+    private final Map<IdentityPublicKey, Integer> handleOf = new java.util.HashMap<>();
     private final List<Kept> kept = new ArrayList<>();
     private volatile Handler handler;
     private PacedLinks.Paced[] byPeer = new PacedLinks.Paced[16];
     private IdentityPublicKey[] identities = new IdentityPublicKey[16];
     private long[] lastDatagramsIn = new long[16];
     private long[] lastHeardNanos = new long[16];
+    private boolean[] heardSinceUp = new boolean[16];
     private final Clock clock;
     private long silentLinks;
     private int nextPeer;
@@ -135,17 +141,38 @@ public final class NodeLinks implements AutoCloseable {
             link.close();
             return;
         }
-        int peer = nextPeer++;
-        if (peer == byPeer.length) {
-            byPeer = Arrays.copyOf(byPeer, peer * 2);
-            identities = Arrays.copyOf(identities, peer * 2);
-            lastDatagramsIn = Arrays.copyOf(lastDatagramsIn, peer * 2);
-            lastHeardNanos = Arrays.copyOf(lastHeardNanos, peer * 2);
+        IdentityPublicKey id = link.peerIdentity();
+        Integer existing = handleOf.get(id);
+        int peer;
+        if (existing != null) {
+            // A peer keeps its handle across re-links, so a role that stored it (a client's Mix
+            // link in CallClient.Zone) stays valid after the link is rebuilt.
+            peer = existing;
+            PacedLinks.Paced old = byPeer[peer];
+            if (old != null) {
+                // A second link to the same peer replaces the first (one link per peer).
+                handles.remove(old.link());
+                paced.detach(old);
+                byPeer[peer] = null;
+                h.linkDown(peer, id, LinkFailureReason.REPLACED_BY_NEW_HANDSHAKE);
+                old.link().close();
+            }
+        } else {
+            peer = nextPeer++;
+            handleOf.put(id, peer);
+            if (peer == byPeer.length) {
+                byPeer = Arrays.copyOf(byPeer, peer * 2);
+                identities = Arrays.copyOf(identities, peer * 2);
+                lastDatagramsIn = Arrays.copyOf(lastDatagramsIn, peer * 2);
+                lastHeardNanos = Arrays.copyOf(lastHeardNanos, peer * 2);
+                heardSinceUp = Arrays.copyOf(heardSinceUp, peer * 2);
+            }
         }
+        heardSinceUp[peer] = false;
         lastDatagramsIn[peer] = link.counters().datagramsIn();
         lastHeardNanos[peer] = clock.nanoTime();
         handles.put(link, peer);
-        identities[peer] = link.peerIdentity();
+        identities[peer] = id;
         // Attach first so that cells the handler sends from linkUp (a client's CREATEs) are
         // queued, not dropped; no cell can be delivered before linkUp, which runs in this same
         // event-loop task.
@@ -161,7 +188,6 @@ public final class NodeLinks implements AutoCloseable {
         paced.detach(byPeer[peer]);
         byPeer[peer] = null;
         handler.linkDown(peer, identities[peer], reason);
-        identities[peer] = null;
     }
 
     /** Closes every link silent for {@link #SILENCE_MILLIS}; its down event follows. */
@@ -176,7 +202,9 @@ public final class NodeLinks implements AutoCloseable {
             if (in != lastDatagramsIn[p]) {
                 lastDatagramsIn[p] = in;
                 lastHeardNanos[p] = now;
-            } else if (now - lastHeardNanos[p] - TimeUnit.MILLISECONDS.toNanos(SILENCE_MILLIS) >= 0) {
+                heardSinceUp[p] = true;
+            } else if (now - lastHeardNanos[p]
+                    - TimeUnit.MILLISECONDS.toNanos(heardSinceUp[p] ? SILENCE_MILLIS : FIRST_DATAGRAM_MILLIS) >= 0) {
                 silentLinks++;
                 paced.link().close();
             }
@@ -211,17 +239,13 @@ public final class NodeLinks implements AutoCloseable {
 
     /** The handle of the link up to {@code key}, or -1 (event loop). */
     public int peerOf(IdentityPublicKey key) {
-        for (int p = 0; p < nextPeer; p++) {
-            if (byPeer[p] != null && key.equals(identities[p])) {
-                return p;
-            }
-        }
-        return -1;
+        Integer p = handleOf.get(key);
+        return p != null && byPeer[p] != null ? p : -1;
     }
 
     /** The identity of handle {@code peer}, or null if that link is down (event loop). */
     public IdentityPublicKey identityOf(int peer) {
-        return peer >= 0 && peer < nextPeer ? identities[peer] : null;
+        return peer >= 0 && peer < nextPeer && byPeer[peer] != null ? identities[peer] : null;
     }
 
     /**

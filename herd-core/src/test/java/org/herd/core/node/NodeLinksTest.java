@@ -98,6 +98,14 @@ class NodeLinksTest {
             await("5 payload cells", () -> rb.cells.size() == 5);
             assertEquals(List.of(1, 2, 3, 4, 5), rb.cells);
 
+            // The link is lost and re-dialled: the peer keeps its handle, and cells flow again.
+            na.execute(() -> na.paced().attached().get(0).link().close());
+            await("re-link", () -> ra.up.size() == 2 && rb.up.size() == 2);
+            assertEquals(List.of(peer, peer), ra.up);
+            assertEquals(peer, (int) na.call(() -> na.peerOf(b.publicKey())));
+            assertTrue(na.call(() -> na.send(peer, cell, 0)));
+            await("a cell on the new link", () -> rb.cells.size() == 6);
+
             // No such link, and a full slot queue: false, counted, nothing queued into delay.
             assertFalse(na.call(() -> na.send(99, cell, 0)));
             int capacity = na.call(() -> na.paced().attached().get(0).sender().queueCapacity());
@@ -115,7 +123,7 @@ class NodeLinksTest {
             nc.keep(nb.localAddress(), b.publicKey());
             await("c's side of the handshake", () -> !rc.up.isEmpty());
             assertEquals(-1, (int) nb.call(() -> nb.peerOf(c.publicKey())));
-            assertEquals(1, rb.up.size());
+            assertEquals(2, rb.up.size());
         }
     }
 
