@@ -10,10 +10,12 @@ import org.herd.core.circuit.CircuitIds;
 import org.herd.core.circuit.MixRef;
 import org.herd.core.crypto.ClientCertificate;
 import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.Ntor;
 import org.herd.core.crypto.NtorException;
 import org.herd.core.crypto.OnionKeyPair;
 import org.herd.core.crypto.OnionPublicKey;
+import org.herd.core.directory.RendezvousBinding;
 import org.herd.core.time.Clock;
 import org.herd.core.wire.Bytes;
 import org.herd.core.wire.Cell;
@@ -118,6 +120,12 @@ public final class CallClient {
         }
     }
 
+    /**
+     * How long a REGISTER's {@link RendezvousBinding} is valid (1 hour, within the directory's
+     * maximum); the client registers again when half of it is left.
+     */
+    public static final long REGISTRATION_LIFETIME_MS = 3_600_000L;
+
     /** Per-zone state. */
     private final class Attachment {
         final Zone zone;
@@ -126,6 +134,7 @@ public final class CallClient {
         boolean registered;
         boolean registering;
         long registerDeadline;
+        long bindingUntil;
         byte[] cookie;
 
         Attachment(Zone zone) {
@@ -147,7 +156,8 @@ public final class CallClient {
 
     /**
      * A client with identity key {@code identity} (certified by its zones) and end-to-end onion key
-     * {@code endToEndKey} (bound to the identity by {@link OnionKeyBinding} when registering).
+     * {@code endToEndKey} (bound to the identity, rendezvous Mix and cookie by a
+     * {@link RendezvousBinding} when registering).
      */
     public CallClient(IdentityKeyPair identity, OnionKeyPair endToEndKey, CellOutlet outlet, Clock clock,
             SecureRandom random, Listener listener, long stepTimeoutNanos) {
@@ -252,6 +262,9 @@ public final class CallClient {
             if (a.registering && a.registerDeadline - now <= 0) {
                 a.registering = false; // no REGISTERED came: try again with a fresh cookie
             }
+            if (a.registered && a.bindingUntil - clock.epochMillis() <= REGISTRATION_LIFETIME_MS / 2) {
+                a.registered = false; // renew before the directory's registration lapses
+            }
             if (a.inbound.state() == Circuit.State.OPEN && !a.registered && !a.registering) {
                 register(a);
             }
@@ -275,9 +288,11 @@ public final class CallClient {
         a.cookie = new byte[ControlMessages.COOKIE_SIZE];
         random.nextBytes(a.cookie);
         OnionPublicKey onion = endToEndKey.publicKey();
-        long until = a.zone.certificate().validUntil();
-        byte[] sig = OnionKeyBinding.sign(identity, onion, until);
-        byte[] msg = new ControlMessages.Register(a.cookie, onion.encoded(), until, sig,
+        long until = Math.min(a.zone.certificate().validUntil(), clock.epochMillis() + REGISTRATION_LIFETIME_MS);
+        a.bindingUntil = until;
+        RendezvousBinding binding = RendezvousBinding.sign(identity, a.zone.name(), a.inbound.lastHop().identity(),
+                a.cookie, onion, until);
+        byte[] msg = new ControlMessages.Register(a.cookie, onion.encoded(), until, binding.signature(),
                 a.zone.certificate().encoded()).encode();
         a.inbound.sendControl(RelayCommand.REGISTER, a.inbound.lastHopIndex(), msg);
     }
@@ -429,9 +444,12 @@ public final class CallClient {
             return;
         }
         OnionPublicKey onion = OnionPublicKey.of(answer.onionKey());
-        if (answer.bindingUntil() - clock.epochMillis() <= 0
-                || !OnionKeyBinding.verify(call.peer().clientKey(), onion, answer.bindingUntil(),
-                        answer.bindingSignature())) {
+        // The binding must be the callee's own signature naming this rendezvous Mix, cookie and
+        // onion key in the callee's zone: neither the directory nor a Mix can redirect the call.
+        RendezvousBinding binding = new RendezvousBinding(call.peer().zone(), call.peer().clientKey(),
+                IdentityPublicKey.of(answer.rendezvous()), answer.cookie(), answer.onionKey(), answer.bindingUntil(),
+                answer.bindingSignature());
+        if (answer.bindingUntil() - clock.epochMillis() <= 0 || !binding.verify()) {
             call.end(Call.BAD_ANSWER);
             return;
         }
