@@ -68,20 +68,29 @@ class CallLifecycleTest {
     }
 
     @Test
-    void losingTheCallersCircuitMidCallEndsTheCalleesSideAndTheCallerRebuilds() throws Exception {
+    void losingTheCallersCircuitMidCallResumesTheCallOnARebuiltCircuit() throws Exception {
         TestNet.CallSetup s = TestNet.activeCall(tmp, "lostCircuit", 2);
         var lost = s.call().circuit();
         lost.destroy();
         s.t().net.run();
-        assertEquals(Call.State.ENDED, s.answer().state());
-        assertEquals(ControlMessages.END_DESTROYED, s.answer().endReason());
-        assertNoSplices(s.t());
+        assertEquals(Call.State.ACTIVE, s.answer().state(), "the callee's half waits at R2");
+        assertEquals(1, s.t().parkedCalls());
         s.t().settle();
         assertTrue(s.alice().client.outboundCircuit("alpha") != lost);
-        assertTrue(s.alice().client.ready());
-        Call again = s.alice().client.call(s.bob().certificate());
+        assertEquals(Call.State.ACTIVE, s.call().state());
+        assertTrue(!s.call().isResuming());
+        assertEquals(1, s.call().resumes());
+        assertEquals(0, s.t().parkedCalls());
+        assertTrue(s.call().sendFrame(new byte[160], 0, 160));
+        assertTrue(s.answer().sendFrame(new byte[160], 0, 160));
         s.t().net.run();
-        assertEquals(Call.State.ACTIVE, again.state());
+        assertEquals(1, s.alice().frames.size());
+        assertEquals(1, s.bob().frames.size());
+        s.call().hangUp();
+        s.t().net.run();
+        assertEquals(Call.State.ENDED, s.answer().state());
+        assertEquals(ControlMessages.END_HANGUP, s.answer().endReason());
+        assertNoSplices(s.t());
     }
 
     @Test

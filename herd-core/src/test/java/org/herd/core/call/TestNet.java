@@ -405,6 +405,15 @@ public final class TestNet implements AutoCloseable {
         }
     }
 
+    /** Calls held half-spliced at rendezvous Mixes, waiting for a RESUME. */
+    public int parkedCalls() {
+        int n = 0;
+        for (MixNode m : allMixes) {
+            n += m.mix().parkedCalls();
+        }
+        return n;
+    }
+
     /** The index of {@code mix} in the network. */
     public int indexOf(Mix mix) {
         return mixIndex.get(mix);
