@@ -215,7 +215,12 @@ public final class CallClient {
 
     /** A circuit to the zone's Mix and on to a rendezvous Mix chosen uniformly among the zone's Mixes (I5). */
     private Circuit build(Attachment a, long now) {
-        List<MixRef> mixes = a.zone.zoneMixes();
+        List<MixRef> mixes = new ArrayList<>(a.zone.zoneMixes());
+        // A Mix that failed this client is not drawn again (its circuit could not be built); the
+        // draw stays uniform over the others (I5).
+        if (mixes.size() > a.failedMixes.size()) {
+            mixes.removeAll(a.failedMixes);
+        }
         MixRef rendezvous = mixes.get(random.nextInt(mixes.size()));
         List<MixRef> path = rendezvous.equals(a.zone.mix()) ? List.of(a.zone.mix()) : List.of(a.zone.mix(), rendezvous);
         int high = CircuitIds.weUseHighBit(identity.publicKey(), a.zone.mix().identity()) ? 0x8000_0000 : 0;
@@ -359,7 +364,6 @@ public final class CallClient {
                 long now = clock.nanoTime();
                 a.rejoining = false;
                 a.rejoinTarget = null;
-                a.failedMixes.clear();
                 a.silentTicks = 0;
                 a.zone = new Zone(a.zone.certificate(), peer, mix, a.zone.zoneMixes());
                 a.inbound = build(a, now);

@@ -605,14 +605,19 @@ public final class Mix {
             return;
         }
         // This Mix is the caller's rendezvous Mix R1: take a pre-built circuit to R2.
-        Circuit oc = takePooled(IdentityPublicKey.of(m.rendezvous()));
+        forwardToRendezvous(e, IdentityPublicKey.of(m.rendezvous()), RelayCommand.CONNECT, raw);
+    }
+
+    /** Splices {@code e} onto a pre-built circuit to {@code target} and sends {@code raw} on it (none: END). */
+    private void forwardToRendezvous(CircuitTable.Entry e, IdentityPublicKey target, int rc, byte[] raw) {
+        Circuit oc = takePooled(target);
         if (oc == null) {
             refuse(e, ControlMessages.END_NO_CIRCUIT);
             return;
         }
         e.next(oc.key());
         oc.splice = e.prev();
-        oc.sendControl(RelayCommand.CONNECT, oc.lastHopIndex(), raw);
+        oc.sendControl(rc, oc.lastHopIndex(), raw);
     }
 
     /**
@@ -623,14 +628,7 @@ public final class Mix {
     private void onResume(CircuitTable.Entry e, ControlMessages.Resume m, byte[] raw) {
         IdentityPublicKey target = IdentityPublicKey.of(m.rendezvous());
         if (!target.equals(identity)) {
-            Circuit oc = takePooled(target);
-            if (oc == null) {
-                refuse(e, ControlMessages.END_NO_CIRCUIT);
-                return;
-            }
-            e.next(oc.key());
-            oc.splice = e.prev();
-            oc.sendControl(RelayCommand.RESUME, oc.lastHopIndex(), raw);
+            forwardToRendezvous(e, target, RelayCommand.RESUME, raw);
             return;
         }
         long[] p = parked.remove(m.callId());

@@ -64,6 +64,8 @@ public final class TestNet implements AutoCloseable {
         public final List<byte[]> frames = new ArrayList<>();
         public final Map<String, Integer> registered = new HashMap<>();
         public boolean autoAccept = true;
+        /** The Mixes this client asked to re-join (§3.5), in order. */
+        public final List<MixRef> rejoins = new ArrayList<>();
 
         ClientNode(String name, int index, IdentityKeyPair key) {
             this.name = name;
@@ -92,6 +94,7 @@ public final class TestNet implements AutoCloseable {
     public final List<ClientNode> clients = new ArrayList<>();
     public final Mix.Config mixConfig;
     private final Map<Mix, Integer> mixIndex = new HashMap<>();
+    private final java.util.Set<MixNode> dead = new java.util.HashSet<>();
     /** Rewrites every positive LOOKUP answer before it leaves the directory (a lying directory). */
     public java.util.function.UnaryOperator<ControlMessages.Answer> answerRewriter = a -> a;
     /** While positive, directory replies are lost (and this counts down). */
@@ -294,10 +297,13 @@ public final class TestNet implements AutoCloseable {
         return new CallSetup(t, alice, bob, call, bob.incoming.get(0));
     }
 
-    /** Splices held by all Mixes now (two per call at distinct rendezvous Mixes). */
+    /** Splices held by all live Mixes now (two per call at distinct rendezvous Mixes). */
     public int splices() {
         int n = 0;
         for (MixNode m : allMixes) {
+            if (dead.contains(m)) {
+                continue;
+            }
             for (org.herd.core.circuit.CircuitTable.Entry e : m.mix().table().entries()) {
                 n += m.mix().table().isSpliced(e) ? 1 : 0;
             }
@@ -359,6 +365,22 @@ public final class TestNet implements AutoCloseable {
             }
 
             @Override
+            public void onRejoin(String zone, MixRef mix) {
+                node.rejoins.add(mix);
+                MixNode m = zones.get(zone).mixes().stream().filter(x -> x.ref().equals(mix)).findFirst().orElseThrow();
+                if (dead.contains(m)) {
+                    return; // no link comes up: the client gives up on it after a step
+                }
+                // The link comes up later, as a DTLS handshake would (not from inside the callback).
+                net.post(() -> {
+                    net.link(index, m.index());
+                    m.mix().linkUp(index, key.publicKey());
+                    node.mixes.add(m);
+                    node.client.mixLinkUp(m.index(), mix);
+                });
+            }
+
+            @Override
             public void onFrame(Call call, long frameNumber, byte[] buffer, int offset, int length) {
                 node.frameNumbers.add(frameNumber);
                 node.frames.add(java.util.Arrays.copyOfRange(buffer, offset, offset + length));
@@ -390,7 +412,9 @@ public final class TestNet implements AutoCloseable {
     /** One tick: every node polls its timers, then the network runs dry. */
     public void tick() {
         for (MixNode m : allMixes) {
-            m.mix().poll();
+            if (!dead.contains(m)) {
+                m.mix().poll();
+            }
         }
         for (ClientNode c : clients) {
             c.client.poll();
@@ -402,6 +426,27 @@ public final class TestNet implements AutoCloseable {
     public void settle() {
         for (int i = 0; i < 4; i++) {
             tick();
+        }
+    }
+
+    /**
+     * {@code m} dies: it handles nothing more, and every node linked to it sees its link go down
+     * (a client only if {@code tellClients}; otherwise clients must notice the silence).
+     */
+    public void kill(MixNode m, boolean tellClients) {
+        dead.add(m);
+        net.set(m.index(), (peer, buffer, offset) -> { });
+        for (MixNode other : allMixes) {
+            if (!dead.contains(other)) {
+                other.mix().linkDown(m.index());
+            }
+        }
+        if (tellClients) {
+            for (ClientNode c : clients) {
+                if (c.mixes.contains(m)) {
+                    c.client.linkDown(m.index());
+                }
+            }
         }
     }
 
