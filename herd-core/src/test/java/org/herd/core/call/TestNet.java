@@ -236,6 +236,11 @@ public final class TestNet implements AutoCloseable {
         }
     }
 
+    /** The real directory of zone {@code zone}. */
+    public DirectoryService directory(String zone) {
+        return zones.get(zone).directory();
+    }
+
     /** The directory store of zone {@code zone} (tests remove registrations behind the Mixes' backs). */
     public DirectoryStore store(String zone) {
         return zones.get(zone).store();
