@@ -35,7 +35,10 @@ import org.herd.core.wire.RelayCommand;
  * <p><b>State</b> (I2/I3): per circuit only a {@link CircuitTable.Entry} (previous hop, next hop,
  * onion layers); besides, transient control state — a CREATE awaiting CREATED for an EXTEND, a
  * request awaiting the directory, a partial control message — each removed when answered, and
- * the rendezvous registrations {@code cookie → circuit key} of clients that chose this Mix.
+ * the rendezvous registrations {@code cookie → circuit key} of clients that chose this Mix. As
+ * R2 it also keeps the call id of each splice it made and, for
+ * {@link Config#resumeWindowNanos()}, the surviving half of a call whose other half was
+ * destroyed, until the party that lost it sends RESUME (§3.5; {@code docs/network.md}).
  *
  * <p><b>Threading</b>: one thread (the link reactor that owns this Mix's links) calls every method;
  * nothing blocks; {@link #onCell} allocates nothing for relayed, spliced and voice cells.
