@@ -49,40 +49,52 @@ public final class RendezvousDirectoryEndpoint implements DirectoryEndpoint {
 
     @Override
     public void register(long requestId, IdentityPublicKey rendezvousMix, ControlMessages.Register request) {
-        int status;
-        try {
-            DirectoryRequest.Register r = new DirectoryRequest.Register(rendezvousMix, request.cookie(),
-                    request.onionKey(), request.bindingUntil(), request.bindingSignature(), request.certificate());
-            status = ask(zone, r).status();
-        } catch (IllegalArgumentException e) {
-            status = DirectoryStatus.BAD_REQUEST;
-        }
-        ControlMessages.Registered reply = new ControlMessages.Registered(status);
+        ControlMessages.Registered reply = register(directories.apply(zone), zone, rendezvousMix, request);
         Mix m = requireMix();
         mixThread.execute(() -> m.onRegistered(requestId, reply));
     }
 
     @Override
     public void lookup(long requestId, ControlMessages.Lookup request) {
-        ControlMessages.Answer reply;
+        ControlMessages.Answer answer = lookup(directories.apply(request.zone()), request);
+        Mix m = requireMix();
+        mixThread.execute(() -> m.onAnswer(requestId, answer));
+    }
+
+    /**
+     * A relay REGISTER that {@code rendezvousMix} forwards, asked of the directory of
+     * {@code zone} ({@code directory}: request bytes to response bytes, e.g.
+     * {@code DirectoryService::handle}; null if there is none), as the relay reply.
+     */
+    public static ControlMessages.Registered register(UnaryOperator<byte[]> directory, String zone,
+            IdentityPublicKey rendezvousMix, ControlMessages.Register request) {
+        int status;
         try {
-            DirectoryResponse response = ask(request.zone(),
+            DirectoryRequest.Register r = new DirectoryRequest.Register(rendezvousMix, request.cookie(),
+                    request.onionKey(), request.bindingUntil(), request.bindingSignature(), request.certificate());
+            status = ask(directory, zone, r).status();
+        } catch (IllegalArgumentException e) {
+            status = DirectoryStatus.BAD_REQUEST;
+        }
+        return new ControlMessages.Registered(status);
+    }
+
+    /** A relay LOOKUP asked of the directory of the zone it names, as the relay ANSWER. */
+    public static ControlMessages.Answer lookup(UnaryOperator<byte[]> directory, ControlMessages.Lookup request) {
+        try {
+            DirectoryResponse response = ask(directory, request.zone(),
                     new DirectoryRequest.LookupByKey(request.zone(), IdentityPublicKey.of(request.clientKey())));
             if (response.isOk()) {
                 DirectoryResponse.LookupResult r = DirectoryResponse.LookupResult.decode(response.body());
-                reply = new ControlMessages.Answer(ControlMessages.STATUS_OK, r.rendezvousMix(), r.cookie(),
+                return new ControlMessages.Answer(ControlMessages.STATUS_OK, r.rendezvousMix(), r.cookie(),
                         r.onionKey(), r.bindingUntilMillis(), r.bindingSignature());
-            } else {
-                reply = ControlMessages.Answer.refused(response.status());
             }
+            return ControlMessages.Answer.refused(response.status());
         } catch (IllegalArgumentException e) {
-            reply = ControlMessages.Answer.refused(DirectoryStatus.BAD_REQUEST);
+            return ControlMessages.Answer.refused(DirectoryStatus.BAD_REQUEST);
         } catch (DirectoryProtocolException e) {
-            reply = ControlMessages.Answer.refused(DirectoryStatus.UNAVAILABLE);
+            return ControlMessages.Answer.refused(DirectoryStatus.UNAVAILABLE);
         }
-        ControlMessages.Answer answer = reply;
-        Mix m = requireMix();
-        mixThread.execute(() -> m.onAnswer(requestId, answer));
     }
 
     private Mix requireMix() {
@@ -93,8 +105,7 @@ public final class RendezvousDirectoryEndpoint implements DirectoryEndpoint {
     }
 
     /** One request to {@code targetZone}'s directory; an unknown zone or unusable response is a status. */
-    private DirectoryResponse ask(String targetZone, DirectoryRequest request) {
-        UnaryOperator<byte[]> handler = directories.apply(targetZone);
+    private static DirectoryResponse ask(UnaryOperator<byte[]> handler, String targetZone, DirectoryRequest request) {
         if (handler == null) {
             return DirectoryResponse.error(request.type(), 0, DirectoryStatus.UNKNOWN_ZONE, "no directory for " + targetZone);
         }
