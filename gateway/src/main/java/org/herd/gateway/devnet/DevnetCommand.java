@@ -246,7 +246,8 @@ public final class DevnetCommand implements Callable<Integer> {
             }
             zoneMap.put(zone, new NetworkLayout.Zone(zone, bz.certificate(), freePort(), mixes));
             configs.put(zone + "-directory", writeConfig(dd.resolve("directory.properties"), Map.of(
-                    "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString())));
+                    "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString(),
+                    "store", dd.resolve("directory.db").toString())));
         }
         // Clients: the first in the first zone at its first Mix, the second in the last zone at its last Mix.
         List<String> zoneNames = new ArrayList<>(zoneMap.keySet());

@@ -60,6 +60,11 @@ public final class NetworkLayout {
         this.rates = rates;
     }
 
+    /** The root key. */
+    public IdentityPublicKey root() {
+        return root;
+    }
+
     /** The zones, in order. */
     public Map<String, Zone> zones() {
         return zones;

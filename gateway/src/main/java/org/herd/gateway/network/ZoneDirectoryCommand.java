@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.herd.core.call.RendezvousRegistry;
 import org.herd.core.circuit.MixRef;
 import org.herd.core.crypto.IdentityKeyPair;
 import org.herd.core.crypto.IdentityPublicKey;
@@ -15,6 +14,7 @@ import org.herd.core.link.LinkFailureReason;
 import org.herd.core.mix.DirectoryLinkCodec;
 import org.herd.core.mix.DirectoryLinkServer;
 import org.herd.core.mix.DirectoryLinkService;
+import org.herd.core.mix.EmbeddedDirectory;
 import org.herd.core.time.SystemClock;
 import org.herd.core.wire.ControlMessages;
 import org.herd.gateway.devnet.HostPort;
@@ -24,10 +24,10 @@ import picocli.CommandLine.Command;
 /**
  * {@code herd zone-directory --config FILE}: the rendezvous side of a zone directory as a link
  * peer of the Mixes (§3.3 of the Herd paper): accepts DTLS links from every Mix of the layout and
- * answers REGISTER/LOOKUP cells ({@link DirectoryLinkCodec}) from an in-memory
- * {@link RendezvousRegistry} ({@link DirectoryLinkServer}). It is the devnet's directory until the
- * {@code DirectoryService} (SQLite, JOIN, enrolment, rates) is bound to the same links. Config
- * keys: {@code network}, {@code zone}, {@code key} (the directory's identity.key). Prints JSON
+ * answers REGISTER/LOOKUP cells ({@link DirectoryLinkCodec}) from the zone's
+ * {@code DirectoryService} over SQLite ({@link EmbeddedDirectory}, {@link DirectoryLinkServer}).
+ * Config keys: {@code network}, {@code zone}, {@code key} (the directory's identity.key),
+ * {@code store} (the SQLite file). Prints JSON
  * lines: listening, link_up, link_down, register, lookup, stopped.
  */
 @Command(name = "zone-directory", mixinStandardHelpOptions = true,
@@ -46,11 +46,13 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
         NetworkLayout layout;
         NetworkLayout.Zone zone;
         IdentityKeyPair key;
+        Path database;
         try {
             Properties p = NetworkLayout.load(options.config);
             layout = NetworkLayout.ofConfig(p, SystemClock.INSTANCE);
             zone = layout.zone(NetworkLayout.require(p, "zone"));
             key = KeyFiles.readIdentity(Path.of(NetworkLayout.require(p, "key")));
+            database = Path.of(NetworkLayout.require(p, "store"));
             if (!key.publicKey().equals(zone.certificate().directoryKey())) {
                 throw new IllegalArgumentException("the key is not the one certified for zone " + zone.name());
             }
@@ -58,18 +60,26 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("herd zone-directory: " + options.config + ": " + e.getMessage());
             return 2;
         }
-        RendezvousRegistry registry = new RendezvousRegistry(zone.certificate(), SystemClock.INSTANCE);
+        EmbeddedDirectory directory;
+        try {
+            directory = EmbeddedDirectory.open(key, zone.certificate(), layout.root(), zone.mixes(), database,
+                    SystemClock.INSTANCE, new java.security.SecureRandom());
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("herd zone-directory: " + database + ": " + e.getMessage());
+            return 1;
+        }
+        DirectoryLinkService.Handler service = directory.handler();
         DirectoryLinkService.Handler handler = new DirectoryLinkService.Handler() {
             @Override
             public ControlMessages.Registered register(IdentityPublicKey rendezvous, ControlMessages.Register request) {
-                ControlMessages.Registered r = registry.register(rendezvous, request);
+                ControlMessages.Registered r = service.register(rendezvous, request);
                 proc.emit("{\"event\":\"register\",\"rendezvous\":" + NodeProcess.q(rendezvous.toHex()) + ",\"status\":" + r.status() + "}");
                 return r;
             }
 
             @Override
             public ControlMessages.Answer lookup(ControlMessages.Lookup request) {
-                ControlMessages.Answer a = registry.lookup(request);
+                ControlMessages.Answer a = service.lookup(request);
                 proc.emit("{\"event\":\"lookup\",\"status\":" + a.status() + "}");
                 return a;
             }
@@ -98,6 +108,7 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
             proc.awaitStop();
             proc.emit("{\"event\":\"stopped\",\"served\":" + server.served() + ",\"malformed\":" + server.malformed() + "}");
         } finally {
+            directory.close();
             proc.finished();
         }
         return 0;

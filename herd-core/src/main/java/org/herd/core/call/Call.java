@@ -3,6 +3,7 @@ package org.herd.core.call;
 import java.util.Arrays;
 import org.herd.core.circuit.Circuit;
 import org.herd.core.crypto.ClientCertificate;
+import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.Ntor;
 import org.herd.core.crypto.e2e.FrameSealer;
 import org.herd.core.wire.Bytes;
@@ -19,6 +20,7 @@ import org.herd.core.wire.RelayCommand;
  *  caller:  LOOKING_UP --ANSWER ok--> CONNECTING --CONNECTED--> ACTIVE --hangUp/END--> ENDED
  *  callee:  RINGING --accept--> ACTIVE --hangUp/END--> ENDED;  RINGING --hangUp--> ENDED
  *  any state but ENDED: END received, circuit lost, or deadline passed --> ENDED
+ *  ACTIVE, this side's Mix failed: resuming (still ACTIVE) --RESUMED--> ACTIVE; --deadline/END--> ENDED
  * </pre>
  *
  * Voice frames are sealed end to end ({@link FrameSealer}) and sent one per relay DATA cell on
@@ -50,9 +52,11 @@ public final class Call {
     public static final int BAD_ANSWER = 102;
     /** Local end reason: the circuit under the call was torn down. */
     public static final int CIRCUIT_LOST = 103;
+    /** Local end reason: this client's Mix failed and the call could not be resumed in time (§3.5). */
+    public static final int RESUME_FAILED = 104;
 
     private final CallClient client;
-    private final Circuit circuit;
+    private Circuit circuit;
     private final boolean caller;
     private final ClientCertificate peer;
     private final byte[] cell = new byte[Cell.SIZE];
@@ -66,6 +70,12 @@ public final class Call {
     byte[] keyMaterial;
     FrameSealer sealer;
     int endReason;
+    String zone;
+    IdentityPublicKey rendezvous;
+    boolean resuming;
+    boolean resumeSent;
+    long resumeDeadline;
+    long resumes;
     long framesSent;
     long framesReceived;
 
@@ -104,7 +114,7 @@ public final class Call {
         if (state == State.ENDED) {
             return;
         }
-        if (state != State.LOOKING_UP) {
+        if (state != State.LOOKING_UP && !(resuming && !resumeSent)) {
             circuit.sendControl(RelayCommand.END, circuit.lastHopIndex(), new ControlMessages.End(wireReason).encode());
         }
         end(localReason);
@@ -115,7 +125,7 @@ public final class Call {
      * the call is not active. Allocates nothing.
      */
     public boolean sendFrame(byte[] data, int off, int length) {
-        if (state != State.ACTIVE) {
+        if (state != State.ACTIVE || resuming) {
             return false;
         }
         int body = RelayCell.BODY_OFFSET;
@@ -162,6 +172,30 @@ public final class Call {
         return state;
     }
 
+    /**
+     * True while this side's Mix failed and the call is being resumed (§3.5): the state stays
+     * {@link State#ACTIVE}, keys and frame counters are kept, and {@link #sendFrame} refuses
+     * (frames of the gap are lost, never queued).
+     */
+    public boolean isResuming() {
+        return resuming;
+    }
+
+    /** How many times this call was resumed after a Mix failure on this side. */
+    public long resumes() {
+        return resumes;
+    }
+
+    /** The call id (shared by both sides and the rendezvous Mixes). */
+    public long callId() {
+        return callId;
+    }
+
+    /** Moves the call to {@code c} (a resume); package use. */
+    void moveTo(Circuit c) {
+        circuit = c;
+    }
+
     /** Why the call ended: an END reason of {@link ControlMessages} or a local one of this class. */
     public int endReason() {
         return endReason;
@@ -199,6 +233,6 @@ public final class Call {
 
     @Override
     public String toString() {
-        return "Call[" + (caller ? "caller" : "callee") + ", " + state + "]";
+        return "Call[" + (caller ? "caller" : "callee") + ", " + state + (resuming ? ", resuming" : "") + "]";
     }
 }

@@ -10,10 +10,12 @@ import org.herd.core.circuit.CircuitIds;
 import org.herd.core.circuit.MixRef;
 import org.herd.core.crypto.ClientCertificate;
 import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.Ntor;
 import org.herd.core.crypto.NtorException;
 import org.herd.core.crypto.OnionKeyPair;
 import org.herd.core.crypto.OnionPublicKey;
+import org.herd.core.directory.RendezvousBinding;
 import org.herd.core.time.Clock;
 import org.herd.core.wire.Bytes;
 import org.herd.core.wire.Cell;
@@ -60,6 +62,18 @@ public final class CallClient {
 
         /** A voice frame arrived in order of frame number or not (the jitter buffer orders). */
         default void onFrame(Call call, long frameNumber, byte[] buffer, int offset, int length) {
+        }
+
+        /**
+         * The client's Mix in {@code zone} failed (§3.5): open a link to {@code mix}, another Mix
+         * of the zone, and report it with {@link CallClient#mixLinkUp}. If no link comes up within
+         * a handshake step the client asks for another Mix.
+         */
+        default void onRejoin(String zone, MixRef mix) {
+        }
+
+        /** A call interrupted by this side's Mix failure is spliced again; frames flow. */
+        default void onResumed(Call call) {
         }
     }
 
@@ -118,14 +132,32 @@ public final class CallClient {
         }
     }
 
+    /**
+     * How long a REGISTER's {@link RendezvousBinding} is valid (1 hour, within the directory's
+     * maximum); the client registers again when half of it is left.
+     */
+    public static final long REGISTRATION_LIFETIME_MS = 3_600_000L;
+
+    /**
+     * A resume gets this many handshake steps (link to the new Mix, circuits, RESUME) before the
+     * call ends with {@link Call#RESUME_FAILED}; the Mix side waits {@code Mix.Config.resumeWindowNanos()}.
+     */
+    public static final int RESUME_STEPS = 3;
+
     /** Per-zone state. */
     private final class Attachment {
-        final Zone zone;
+        Zone zone;
+        boolean rejoining;
+        MixRef rejoinTarget;
+        long rejoinDeadline;
+        final List<MixRef> failedMixes = new ArrayList<>();
+        int silentTicks;
         Circuit inbound;
         Circuit outbound;
         boolean registered;
         boolean registering;
         long registerDeadline;
+        long bindingUntil;
         byte[] cookie;
 
         Attachment(Zone zone) {
@@ -144,10 +176,12 @@ public final class CallClient {
     private final List<Call> calls = new ArrayList<>();
     private final Counters counters = new Counters();
     private final org.herd.core.circuit.Reassembler inbox;
+    private int silenceLimitTicks;
 
     /**
      * A client with identity key {@code identity} (certified by its zones) and end-to-end onion key
-     * {@code endToEndKey} (bound to the identity by {@link OnionKeyBinding} when registering).
+     * {@code endToEndKey} (bound to the identity, rendezvous Mix and cookie by a
+     * {@link RendezvousBinding} when registering).
      */
     public CallClient(IdentityKeyPair identity, OnionKeyPair endToEndKey, CellOutlet outlet, Clock clock,
             SecureRandom random, Listener listener, long stepTimeoutNanos) {
@@ -181,7 +215,12 @@ public final class CallClient {
 
     /** A circuit to the zone's Mix and on to a rendezvous Mix chosen uniformly among the zone's Mixes (I5). */
     private Circuit build(Attachment a, long now) {
-        List<MixRef> mixes = a.zone.zoneMixes();
+        List<MixRef> mixes = new ArrayList<>(a.zone.zoneMixes());
+        // A Mix that failed this client is not drawn again (its circuit could not be built); the
+        // draw stays uniform over the others (I5).
+        if (mixes.size() > a.failedMixes.size()) {
+            mixes.removeAll(a.failedMixes);
+        }
         MixRef rendezvous = mixes.get(random.nextInt(mixes.size()));
         List<MixRef> path = rendezvous.equals(a.zone.mix()) ? List.of(a.zone.mix()) : List.of(a.zone.mix(), rendezvous);
         int high = CircuitIds.weUseHighBit(identity.publicKey(), a.zone.mix().identity()) ? 0x8000_0000 : 0;
@@ -235,6 +274,18 @@ public final class CallClient {
             }
         }
         for (Attachment a : attachments) {
+            if (!a.rejoining && silenceLimitTicks > 0 && ++a.silentTicks >= silenceLimitTicks) {
+                mixLost(a);
+            }
+            if (a.rejoining) {
+                if (a.rejoinDeadline - now <= 0) {
+                    if (a.rejoinTarget != null) {
+                        a.failedMixes.add(a.rejoinTarget); // no link came up in time
+                    }
+                    requestRejoin(a, now);
+                }
+                continue;
+            }
             a.inbound.poll(now);
             a.outbound.poll(now);
             if (dead(a.inbound)) {
@@ -252,19 +303,141 @@ public final class CallClient {
             if (a.registering && a.registerDeadline - now <= 0) {
                 a.registering = false; // no REGISTERED came: try again with a fresh cookie
             }
+            if (a.registered && a.bindingUntil - clock.epochMillis() <= REGISTRATION_LIFETIME_MS / 2) {
+                a.registered = false; // renew before the directory's registration lapses
+            }
             if (a.inbound.state() == Circuit.State.OPEN && !a.registered && !a.registering) {
                 register(a);
             }
         }
+        for (Call call : new ArrayList<>(calls)) {
+            if (!call.resuming) {
+                continue;
+            }
+            if (call.resumeDeadline - now <= 0) {
+                call.finish(ControlMessages.END_HANGUP, Call.RESUME_FAILED);
+                continue;
+            }
+            Attachment a = attachment(call.zone);
+            if (!call.resumeSent && a != null && !a.rejoining && a.outbound.state() == Circuit.State.OPEN
+                    && callOn(a.outbound) == null) {
+                // The call moves to the new outbound circuit and asks the callee's rendezvous Mix
+                // R2, where the surviving half waits, to splice it again.
+                call.moveTo(a.outbound);
+                call.resumeSent = true;
+                a.outbound.sendControl(RelayCommand.RESUME, a.outbound.lastHopIndex(),
+                        new ControlMessages.Resume(call.callId, call.rendezvous.encoded()).encode());
+            }
+        }
+    }
+
+    /**
+     * Failure detection with no link event: the Mix of a zone counts as failed after
+     * {@code ticks} polls without any cell from it (chaff included); 0 (the default) disables it.
+     */
+    public void silenceLimit(int ticks) {
+        if (ticks < 0) {
+            throw new IllegalArgumentException("negative silence limit");
+        }
+        this.silenceLimitTicks = ticks;
+    }
+
+    /**
+     * The link to {@code peer} is gone. If it was the link to a zone's Mix, the client re-joins
+     * another Mix of that zone (§3.5): {@link Listener#onRejoin} asks for a link, then circuits are
+     * rebuilt, the client registers again, and an active call is resumed by RESUME with its call
+     * id through the new rendezvous Mix to the callee's rendezvous Mix, keeping its end-to-end
+     * keys and frame counters. Calls not yet active end ({@link Call#CIRCUIT_LOST}).
+     */
+    public void linkDown(int peer) {
+        for (Attachment a : attachments) {
+            if (!a.rejoining && a.zone.mixPeer() == peer) {
+                mixLost(a);
+            }
+        }
+    }
+
+    /** A link to {@code mix}, asked for by {@link Listener#onRejoin}, is up as {@code peer}. */
+    public void mixLinkUp(int peer, MixRef mix) {
+        for (Attachment a : attachments) {
+            if (a.rejoining && mix.equals(a.rejoinTarget)) {
+                long now = clock.nanoTime();
+                a.rejoining = false;
+                a.rejoinTarget = null;
+                a.silentTicks = 0;
+                a.zone = new Zone(a.zone.certificate(), peer, mix, a.zone.zoneMixes());
+                a.inbound = build(a, now);
+                a.outbound = build(a, now);
+                a.inbound.start(now);
+                a.outbound.start(now);
+                return;
+            }
+        }
+        throw new IllegalStateException("no re-join is waiting for " + mix);
+    }
+
+    private void mixLost(Attachment a) {
+        long now = clock.nanoTime();
+        endCallOn(a.inbound);
+        endCallOn(a.outbound);
+        // The link is gone: nothing can be sent on these circuits any more.
+        a.inbound.destroyedRemotely();
+        a.outbound.destroyedRemotely();
+        inbox.forget(a.inbound.key());
+        inbox.forget(a.outbound.key());
+        a.registered = false;
+        a.registering = false;
+        a.failedMixes.add(a.zone.mix());
+        requestRejoin(a, now);
+    }
+
+    /** Asks for a link to a Mix of the zone drawn uniformly from those not yet failed. */
+    private void requestRejoin(Attachment a, long now) {
+        List<MixRef> candidates = new ArrayList<>();
+        for (MixRef m : a.zone.zoneMixes()) {
+            if (!a.failedMixes.contains(m)) {
+                candidates.add(m);
+            }
+        }
+        a.rejoining = true;
+        a.rejoinDeadline = now + stepTimeoutNanos;
+        if (candidates.isEmpty()) {
+            // Every Mix of the zone failed us: calls cannot resume; try them all again later.
+            for (Call call : new ArrayList<>(calls)) {
+                if (call.resuming && a.zone.name().equals(call.zone)) {
+                    call.finish(ControlMessages.END_HANGUP, Call.RESUME_FAILED);
+                }
+            }
+            a.failedMixes.clear();
+            a.rejoinTarget = null;
+            return;
+        }
+        a.rejoinTarget = candidates.get(random.nextInt(candidates.size()));
+        listener.onRejoin(a.zone.name(), a.rejoinTarget);
     }
 
     private static boolean dead(Circuit c) {
         return c.state() == Circuit.State.FAILED || c.state() == Circuit.State.CLOSED;
     }
 
+    /**
+     * The circuit under a call is gone: an active call is resumed on a rebuilt circuit (its other
+     * half waits at the callee's rendezvous Mix); a call still being set up ends.
+     */
     private void endCallOn(Circuit c) {
         Call call = callOn(c);
-        if (call != null) {
+        if (call == null) {
+            return;
+        }
+        if (call.resuming) {
+            call.resumeSent = false; // the RESUME's circuit is gone too: send it again on the next one
+            return;
+        }
+        if (call.state == Call.State.ACTIVE) {
+            call.resuming = true;
+            call.resumeSent = false;
+            call.resumeDeadline = clock.nanoTime() + RESUME_STEPS * stepTimeoutNanos;
+        } else {
             call.end(Call.CIRCUIT_LOST);
         }
     }
@@ -275,9 +448,11 @@ public final class CallClient {
         a.cookie = new byte[ControlMessages.COOKIE_SIZE];
         random.nextBytes(a.cookie);
         OnionPublicKey onion = endToEndKey.publicKey();
-        long until = a.zone.certificate().validUntil();
-        byte[] sig = OnionKeyBinding.sign(identity, onion, until);
-        byte[] msg = new ControlMessages.Register(a.cookie, onion.encoded(), until, sig,
+        long until = Math.min(a.zone.certificate().validUntil(), clock.epochMillis() + REGISTRATION_LIFETIME_MS);
+        a.bindingUntil = until;
+        RendezvousBinding binding = RendezvousBinding.sign(identity, a.zone.name(), a.inbound.lastHop().identity(),
+                a.cookie, onion, until);
+        byte[] msg = new ControlMessages.Register(a.cookie, onion.encoded(), until, binding.signature(),
                 a.zone.certificate().encoded()).encode();
         a.inbound.sendControl(RelayCommand.REGISTER, a.inbound.lastHopIndex(), msg);
     }
@@ -306,6 +481,7 @@ public final class CallClient {
         }
         Call call = new Call(this, c, true, callee, Call.State.LOOKING_UP);
         call.callId = random.nextLong();
+        call.zone = a.zone.name();
         call.deadline = clock.nanoTime() + stepTimeoutNanos;
         calls.add(call);
         c.sendControl(RelayCommand.LOOKUP, c.lastHopIndex(),
@@ -318,6 +494,11 @@ public final class CallClient {
      * keeps no reference to the buffer.
      */
     public void onCell(int peer, byte[] buffer, int offset) {
+        for (int i = 0; i < attachments.size(); i++) {
+            if (attachments.get(i).zone.mixPeer() == peer) {
+                attachments.get(i).silentTicks = 0; // chaff counts: the Mix is alive
+            }
+        }
         int command = buffer[offset + Cell.COMMAND_OFFSET] & 0xFF;
         if (command == CellCommand.PADDING) {
             return;
@@ -406,6 +587,17 @@ public final class CallClient {
             case RelayCommand.ANSWER -> onAnswer(call, ControlMessages.Answer.decode(message));
             case RelayCommand.CONNECT -> onConnect(a, c, call, ControlMessages.Connect.decode(message));
             case RelayCommand.CONNECTED -> onConnected(call, ControlMessages.Connected.decode(message));
+            case RelayCommand.RESUMED -> {
+                long id = ControlMessages.Resumed.decode(message).callId();
+                if (call == null || !call.resumeSent || id != call.callId) {
+                    counters.unexpected++;
+                    return;
+                }
+                call.resuming = false;
+                call.resumeSent = false;
+                call.resumes++;
+                listener.onResumed(call);
+            }
             case RelayCommand.END -> {
                 int reason = ControlMessages.End.decode(message).reason();
                 if (call == null) {
@@ -429,12 +621,16 @@ public final class CallClient {
             return;
         }
         OnionPublicKey onion = OnionPublicKey.of(answer.onionKey());
-        if (answer.bindingUntil() - clock.epochMillis() <= 0
-                || !OnionKeyBinding.verify(call.peer().clientKey(), onion, answer.bindingUntil(),
-                        answer.bindingSignature())) {
+        // The binding must be the callee's own signature naming this rendezvous Mix, cookie and
+        // onion key in the callee's zone: neither the directory nor a Mix can redirect the call.
+        RendezvousBinding binding = new RendezvousBinding(call.peer().zone(), call.peer().clientKey(),
+                IdentityPublicKey.of(answer.rendezvous()), answer.cookie(), answer.onionKey(), answer.bindingUntil(),
+                answer.bindingSignature());
+        if (answer.bindingUntil() - clock.epochMillis() <= 0 || !binding.verify()) {
             call.end(Call.BAD_ANSWER);
             return;
         }
+        call.rendezvous = binding.rendezvousMix();
         call.handshake = Ntor.client(Ntor.herdId(call.peer().clientKey()), onion, random);
         call.state = Call.State.CONNECTING;
         call.deadline = clock.nanoTime() + stepTimeoutNanos;
@@ -459,6 +655,8 @@ public final class CallClient {
         }
         Call call = new Call(this, c, false, null, Call.State.RINGING);
         call.callId = connect.callId();
+        call.zone = a.zone.name();
+        call.rendezvous = c.lastHop().identity();
         call.calleeReply = r.reply();
         call.keyMaterial = r.keys().expand(org.herd.core.crypto.e2e.FrameSealer.KEY_MATERIAL_SIZE);
         calls.add(call);

@@ -35,7 +35,10 @@ import org.herd.core.wire.RelayCommand;
  * <p><b>State</b> (I2/I3): per circuit only a {@link CircuitTable.Entry} (previous hop, next hop,
  * onion layers); besides, transient control state — a CREATE awaiting CREATED for an EXTEND, a
  * request awaiting the directory, a partial control message — each removed when answered, and
- * the rendezvous registrations {@code cookie → circuit key} of clients that chose this Mix.
+ * the rendezvous registrations {@code cookie → circuit key} of clients that chose this Mix. As
+ * R2 it also keeps the call id of each splice it made and, for
+ * {@link Config#resumeWindowNanos()}, the surviving half of a call whose other half was
+ * destroyed, until the party that lost it sends RESUME (§3.5; {@code docs/network.md}).
  *
  * <p><b>Threading</b>: one thread (the link reactor that owns this Mix's links) calls every method;
  * nothing blocks; {@link #onCell} allocates nothing for relayed, spliced and voice cells.
@@ -43,18 +46,33 @@ import org.herd.core.wire.RelayCommand;
  */
 public final class Mix {
 
-    /** Tunables, validated once. */
-    public record Config(int poolPerMix, long stepTimeoutNanos, int reassemblySlots, long reassemblyNanos) {
+    /**
+     * Tunables, validated once.
+     *
+     * @param resumeWindowNanos how long a rendezvous Mix R2 keeps the surviving half of a call
+     *                          whose other half was destroyed, waiting for a RESUME (§3.5)
+     */
+    public record Config(int poolPerMix, long stepTimeoutNanos, int reassemblySlots, long reassemblyNanos,
+                         long resumeWindowNanos) {
         /** Validates. */
         public Config {
-            if (poolPerMix < 0 || stepTimeoutNanos <= 0 || reassemblySlots < 1 || reassemblyNanos <= 0) {
+            if (poolPerMix < 0 || stepTimeoutNanos <= 0 || reassemblySlots < 1 || reassemblyNanos <= 0
+                    || resumeWindowNanos <= 0) {
                 throw new IllegalArgumentException("bad Mix config");
             }
         }
 
-        /** Two spare circuits per Mix, 5 s per handshake step, 64 partial messages for 5 s each. */
+        /** A config with the default resume window ({@link #DEFAULT_RESUME_WINDOW_NANOS}). */
+        public Config(int poolPerMix, long stepTimeoutNanos, int reassemblySlots, long reassemblyNanos) {
+            this(poolPerMix, stepTimeoutNanos, reassemblySlots, reassemblyNanos, DEFAULT_RESUME_WINDOW_NANOS);
+        }
+
+        /** Default resume window: 15 s, three handshake steps' worth for a client to re-join and resume. */
+        public static final long DEFAULT_RESUME_WINDOW_NANOS = 15_000_000_000L;
+
+        /** Two spare circuits per Mix, 5 s per handshake step, 64 partial messages for 5 s each, 15 s to resume. */
         public static Config defaults() {
-            return new Config(2, 5_000_000_000L, 64, 5_000_000_000L);
+            return new Config(2, 5_000_000_000L, 64, 5_000_000_000L, DEFAULT_RESUME_WINDOW_NANOS);
         }
     }
 
@@ -77,6 +95,10 @@ public final class Mix {
     private final Map<IdentityPublicKey, Integer> peersByIdentity = new HashMap<>();
     private final Map<Integer, IdentityPublicKey> identityByPeer = new HashMap<>();
     private final List<MixRef> rendezvousPeers = new ArrayList<>();
+    // At R2 only: the call id of each circuit end it spliced (entry prev key -> call id), and the
+    // surviving half of a call whose other half was destroyed (call id -> {entry prev key, deadline}).
+    private final Map<Long, Long> spliceCalls = new HashMap<>();
+    private final Map<Long, long[]> parked = new HashMap<>();
     private final Reassembler reassembler;
     private final MixCounters counters = new MixCounters();
     private final byte[] cell = new byte[Cell.SIZE];
@@ -228,7 +250,8 @@ public final class Mix {
         }
         int rc = CellCodec.relayCommand(buffer, offset);
         if (spliced) {
-            if (rc == RelayCommand.DATA || rc == RelayCommand.CONNECTED || rc == RelayCommand.END) {
+            if (rc == RelayCommand.DATA || rc == RelayCommand.CONNECTED || rc == RelayCommand.END
+                    || rc == RelayCommand.RESUMED) {
                 crossFromEntry(e, buffer, offset);
                 if (rc == RelayCommand.END) {
                     unspliceEntry(e);
@@ -239,14 +262,17 @@ public final class Mix {
             return;
         }
         switch (rc) {
-            case RelayCommand.EXTEND, RelayCommand.REGISTER, RelayCommand.LOOKUP, RelayCommand.CONNECT -> {
+            case RelayCommand.EXTEND, RelayCommand.REGISTER, RelayCommand.LOOKUP, RelayCommand.CONNECT,
+                    RelayCommand.RESUME -> {
                 byte[] message = reassemble(e.prev(), rc, buffer, offset);
                 if (message != null) {
                     onControl(e, rc, message);
                 }
             }
             case RelayCommand.END -> {
-                // A hang-up that raced a teardown: nothing left to tear down here.
+                // A hang-up that raced a teardown, or the survivor of a parked call hanging up:
+                // nothing left to splice; forget the wait.
+                unpark(e.prev());
             }
             default -> countBad(rc);
         }
@@ -299,7 +325,8 @@ public final class Mix {
             return;
         }
         CircuitTable.Entry partner = oc.splice == LinkCircuit.NONE ? null : table.get(oc.splice);
-        if (partner == null || !(rc == RelayCommand.DATA || rc == RelayCommand.CONNECTED || rc == RelayCommand.END)) {
+        if (partner == null || !(rc == RelayCommand.DATA || rc == RelayCommand.CONNECTED || rc == RelayCommand.END
+                || rc == RelayCommand.RESUMED)) {
             countBad(rc);
             return;
         }
@@ -426,6 +453,8 @@ public final class Mix {
     }
 
     private void forget(CircuitTable.Entry e) {
+        spliceCalls.remove(e.prev());
+        unpark(e.prev());
         table.remove(e);
         reassembler.forget(e.prev());
         registrations.values().removeIf(k -> k == e.prev());
@@ -433,8 +462,10 @@ public final class Mix {
 
     /** After an END crossed the splice at {@code e}: undo the splice on both sides. */
     private void unspliceEntry(CircuitTable.Entry e) {
+        spliceCalls.remove(e.prev());
         CircuitTable.Entry partner = table.get(e.next());
         if (partner != null) {
+            spliceCalls.remove(partner.prev());
             partner.next(LinkCircuit.NONE);
         } else {
             Circuit oc = own.get(e.next());
@@ -445,12 +476,24 @@ public final class Mix {
         e.next(LinkCircuit.NONE);
     }
 
-    /** {@code e} is going away while spliced: END to the other side, then undo the splice. */
+    /**
+     * {@code e} is going away while spliced: END to the other side, then undo the splice. At R2
+     * (a call id is known) the other side is parked instead for {@link Config#resumeWindowNanos()}:
+     * the party whose half was lost may re-join and RESUME (§3.5), and the survivor's call stays
+     * up; its cells reaching the parked end meanwhile are dropped (lost, never held back).
+     */
     private void unspliceEntry(CircuitTable.Entry e, int reason) {
+        Long callId = spliceCalls.remove(e.prev());
         CircuitTable.Entry partner = table.get(e.next());
         if (partner != null) {
             partner.next(LinkCircuit.NONE);
-            sendBackward(partner, RelayCommand.END, new ControlMessages.End(reason).encode());
+            spliceCalls.remove(partner.prev());
+            if (callId != null && reason == ControlMessages.END_DESTROYED) {
+                parked.put(callId, new long[] {partner.prev(), clock.nanoTime() + config.resumeWindowNanos()});
+                counters.parkedCalls++;
+            } else {
+                sendBackward(partner, RelayCommand.END, new ControlMessages.End(reason).encode());
+            }
         } else {
             Circuit oc = own.get(e.next());
             if (oc != null) {
@@ -469,11 +512,12 @@ public final class Mix {
                 case RelayCommand.REGISTER -> onRegister(e, ControlMessages.Register.decode(message));
                 case RelayCommand.LOOKUP -> onLookup(e, ControlMessages.Lookup.decode(message));
                 case RelayCommand.CONNECT -> onConnect(e, ControlMessages.Connect.decode(message), message);
+                case RelayCommand.RESUME -> onResume(e, ControlMessages.Resume.decode(message), message);
                 default -> countBad(rc);
             }
         } catch (MalformedMessageException ex) {
             counters.malformedMessages++;
-            if (rc == RelayCommand.CONNECT) {
+            if (rc == RelayCommand.CONNECT || rc == RelayCommand.RESUME) {
                 refuse(e, ControlMessages.END_REFUSED);
             } else if (rc == RelayCommand.REGISTER) {
                 sendBackward(e, RelayCommand.REGISTERED,
@@ -558,18 +602,54 @@ public final class Mix {
             }
             e.next(callee.prev());
             callee.next(e.prev());
+            spliceCalls.put(e.prev(), m.callId());
+            spliceCalls.put(callee.prev(), m.callId());
             sendBackward(callee, RelayCommand.CONNECT, raw);
             return;
         }
         // This Mix is the caller's rendezvous Mix R1: take a pre-built circuit to R2.
-        Circuit oc = takePooled(IdentityPublicKey.of(m.rendezvous()));
+        forwardToRendezvous(e, IdentityPublicKey.of(m.rendezvous()), RelayCommand.CONNECT, raw);
+    }
+
+    /** Splices {@code e} onto a pre-built circuit to {@code target} and sends {@code raw} on it (none: END). */
+    private void forwardToRendezvous(CircuitTable.Entry e, IdentityPublicKey target, int rc, byte[] raw) {
+        Circuit oc = takePooled(target);
         if (oc == null) {
             refuse(e, ControlMessages.END_NO_CIRCUIT);
             return;
         }
         e.next(oc.key());
         oc.splice = e.prev();
-        oc.sendControl(RelayCommand.CONNECT, oc.lastHopIndex(), raw);
+        oc.sendControl(rc, oc.lastHopIndex(), raw);
+    }
+
+    /**
+     * RESUME (§3.5): at R2, splices the parked half of the call onto the circuit the RESUME came
+     * on and answers RESUMED; elsewhere (the resuming client's new rendezvous Mix) takes a
+     * pre-built circuit to R2 and forwards it, exactly as for CONNECT.
+     */
+    private void onResume(CircuitTable.Entry e, ControlMessages.Resume m, byte[] raw) {
+        IdentityPublicKey target = IdentityPublicKey.of(m.rendezvous());
+        if (!target.equals(identity)) {
+            forwardToRendezvous(e, target, RelayCommand.RESUME, raw);
+            return;
+        }
+        long[] p = parked.remove(m.callId());
+        CircuitTable.Entry survivor = p == null ? null : table.get(p[0]);
+        if (survivor == null || survivor.prev() != p[0] || survivor == e || survivor.next() != LinkCircuit.NONE) {
+            refuse(e, ControlMessages.END_NO_CALL);
+            return;
+        }
+        e.next(survivor.prev());
+        survivor.next(e.prev());
+        spliceCalls.put(e.prev(), m.callId());
+        spliceCalls.put(survivor.prev(), m.callId());
+        counters.resumedCalls++;
+        sendBackward(e, RelayCommand.RESUMED, new ControlMessages.Resumed(m.callId()).encode());
+    }
+
+    private void unpark(long entryKey) {
+        parked.values().removeIf(p -> p[0] == entryKey);
     }
 
     private void refuse(CircuitTable.Entry e, int reason) {
@@ -609,6 +689,17 @@ public final class Mix {
             }
         }
         reassembler.expire(now);
+        // A parked half whose party never resumed: the call is over for the survivor too.
+        for (Iterator<Map.Entry<Long, long[]>> it = parked.entrySet().iterator(); it.hasNext();) {
+            long[] p = it.next().getValue();
+            if (p[1] - now <= 0) {
+                it.remove();
+                CircuitTable.Entry e = table.get(p[0]);
+                if (e != null && e.prev() == p[0] && e.next() == LinkCircuit.NONE) {
+                    sendBackward(e, RelayCommand.END, new ControlMessages.End(ControlMessages.END_DESTROYED).encode());
+                }
+            }
+        }
         // A directory that never answers must not leave state behind (the client retries).
         for (Iterator<Map.Entry<Long, long[]>> it = pendingRequests.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Long, long[]> p = it.next();
@@ -687,8 +778,14 @@ public final class Mix {
         return registrations.size();
     }
 
-    /** Pending control state (extends, directory requests, partial messages): 0 when idle. */
+    /** Pending control state (extends, directory requests, partial messages, parked calls): 0 when idle. */
     public int pendingControlState() {
-        return pendingExtends.size() + pendingRequests.size() + pendingCookies.size() + reassembler.pending();
+        return pendingExtends.size() + pendingRequests.size() + pendingCookies.size() + reassembler.pending()
+                + parked.size();
+    }
+
+    /** Calls this Mix holds half of, waiting for a RESUME (§3.5). */
+    public int parkedCalls() {
+        return parked.size();
     }
 }

@@ -19,6 +19,8 @@ public final class MixCounters {
     long extendFailures;
     long refusedConnects;
     long splicedCells;
+    long parkedCalls;
+    long resumedCalls;
 
     /** PADDING (chaff) cells received and discarded. */
     public long chaff() {
@@ -88,5 +90,15 @@ public final class MixCounters {
     /** Cells re-originated across a rendezvous splice. */
     public long splicedCells() {
         return splicedCells;
+    }
+
+    /** Calls whose other half was destroyed, kept at this Mix (as R2) waiting for a RESUME (§3.5). */
+    public long parkedCalls() {
+        return parkedCalls;
+    }
+
+    /** Parked calls spliced again by a RESUME. */
+    public long resumedCalls() {
+        return resumedCalls;
     }
 }

@@ -26,8 +26,10 @@
  *       certificates and mix descriptors.</li>
  * </ul>
  *
- * <p>Layering: above {@code time} and {@code crypto} (identity keys only); nothing below depends
- * on this package. The protocol and rate logic do no I/O and read time only through an injected
+ * <p>Layering: above {@code time} and {@code crypto} (identity keys only), and {@code circuit} for
+ * {@link org.herd.core.directory.RendezvousDirectoryEndpoint}, which serves a rendezvous Mix's
+ * REGISTER/LOOKUP from directory handlers; the client core ({@code call}) uses only the value
+ * {@link org.herd.core.directory.RendezvousBinding}. The protocol and rate logic do no I/O and read time only through an injected
  * {@link org.herd.core.time.Clock}; only {@code DirectoryStore} touches JDBC and only
  * {@code ZoneBootstrap} touches files (a layering test keeps it so).
  */

@@ -33,6 +33,8 @@ public final class ControlMessages {
     public static final int END_DESTROYED = 4;
     /** END reason: the callee refused or the call message was bad. */
     public static final int END_REFUSED = 5;
+    /** END reason: a RESUME named a call the rendezvous Mix does not hold (never held, or its wait ran out). */
+    public static final int END_NO_CALL = 6;
 
     /** Directory status: done. */
     public static final int STATUS_OK = 0;
@@ -130,6 +132,45 @@ public final class ControlMessages {
         public static Connected decode(byte[] b) throws MalformedMessageException {
             need(b, SIZE, "CONNECTED");
             return new Connected(Bytes.getLong(b, 0), slice(b, 8, NTOR_SERVER_SIZE));
+        }
+    }
+
+    /** RESUME: call id 8 | the callee's rendezvous Mix R2 identity 32 (§3.5: a call moving to a re-joined client's new circuit). */
+    public record Resume(long callId, byte[] rendezvous) {
+        /** Encoded size. */
+        public static final int SIZE = 8 + KEY_SIZE;
+
+        /** Encodes. */
+        public byte[] encode() {
+            byte[] b = new byte[SIZE];
+            Bytes.putLong(b, 0, callId);
+            put(b, 8, exact(rendezvous, KEY_SIZE, "rendezvous"));
+            return b;
+        }
+
+        /** Decodes. */
+        public static Resume decode(byte[] b) throws MalformedMessageException {
+            need(b, SIZE, "RESUME");
+            return new Resume(Bytes.getLong(b, 0), slice(b, 8, KEY_SIZE));
+        }
+    }
+
+    /** RESUMED: call id 8. */
+    public record Resumed(long callId) {
+        /** Encoded size. */
+        public static final int SIZE = 8;
+
+        /** Encodes. */
+        public byte[] encode() {
+            byte[] b = new byte[SIZE];
+            Bytes.putLong(b, 0, callId);
+            return b;
+        }
+
+        /** Decodes. */
+        public static Resumed decode(byte[] b) throws MalformedMessageException {
+            need(b, SIZE, "RESUMED");
+            return new Resumed(Bytes.getLong(b, 0));
         }
     }
 

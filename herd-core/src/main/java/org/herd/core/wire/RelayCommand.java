@@ -31,16 +31,23 @@ public final class RelayCommand {
     public static final int LOOKUP = 9;
     /** Directory (via R1) → caller: the callee's rendezvous Mix, cookie and onion key, or a status. */
     public static final int ANSWER = 10;
+    /**
+     * A client that re-joined after its Mix failed (§3.5) → its new rendezvous Mix → the callee's
+     * rendezvous Mix R2: re-splice the call (call id) onto this circuit.
+     */
+    public static final int RESUME = 11;
+    /** R2 → the resuming client: the call is spliced again (call id). */
+    public static final int RESUMED = 12;
 
     private static final String[] NAMES = {"?", "EXTEND", "EXTENDED", "DATA", "END", "CONNECT", "CONNECTED",
-        "REGISTER", "REGISTERED", "LOOKUP", "ANSWER"};
+        "REGISTER", "REGISTERED", "LOOKUP", "ANSWER", "RESUME", "RESUMED"};
 
     private RelayCommand() {
     }
 
     /** True for the relay commands this version understands. */
     public static boolean isKnown(int command) {
-        return command >= EXTEND && command <= ANSWER;
+        return command >= EXTEND && command <= RESUMED;
     }
 
     /** A printable name: the constant's name or {@code UNKNOWN(n)}. */

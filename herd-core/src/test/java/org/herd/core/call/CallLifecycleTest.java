@@ -7,9 +7,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.herd.core.wire.ControlMessages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Call and registration life cycle: intra-zone calls, refusal, loss of a circuit mid-call, timeouts, retries. */
 class CallLifecycleTest {
+
+    @TempDir
+    static java.nio.file.Path tmp;
 
     private static void assertNoSplices(TestNet t) {
         assertEquals(0, t.splices(), "splices left");
@@ -17,7 +21,7 @@ class CallLifecycleTest {
 
     @Test
     void intraZoneCallsWorkIncludingWhenBothChoseTheSameRendezvousMix() throws Exception {
-        TestNet t = new TestNet("intraZone", TestNet.newSeed());
+        TestNet t = new TestNet(tmp, "intraZone", TestNet.newSeed());
         t.zone("alpha", 2);
         int pairs = 8;
         for (int i = 0; i < 2 * pairs; i++) {
@@ -47,7 +51,7 @@ class CallLifecycleTest {
 
     @Test
     void aRingingCallRefusedByTheCalleeEndsCleanlyForTheCaller() throws Exception {
-        TestNet t = TestNet.twoZones("refuse", 2);
+        TestNet t = TestNet.twoZones(tmp, "refuse", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         bob.autoAccept = false;
@@ -64,25 +68,34 @@ class CallLifecycleTest {
     }
 
     @Test
-    void losingTheCallersCircuitMidCallEndsTheCalleesSideAndTheCallerRebuilds() throws Exception {
-        TestNet.CallSetup s = TestNet.activeCall("lostCircuit", 2);
+    void losingTheCallersCircuitMidCallResumesTheCallOnARebuiltCircuit() throws Exception {
+        TestNet.CallSetup s = TestNet.activeCall(tmp, "lostCircuit", 2);
         var lost = s.call().circuit();
         lost.destroy();
         s.t().net.run();
-        assertEquals(Call.State.ENDED, s.answer().state());
-        assertEquals(ControlMessages.END_DESTROYED, s.answer().endReason());
-        assertNoSplices(s.t());
+        assertEquals(Call.State.ACTIVE, s.answer().state(), "the callee's half waits at R2");
+        assertEquals(1, s.t().parkedCalls());
         s.t().settle();
         assertTrue(s.alice().client.outboundCircuit("alpha") != lost);
-        assertTrue(s.alice().client.ready());
-        Call again = s.alice().client.call(s.bob().certificate());
+        assertEquals(Call.State.ACTIVE, s.call().state());
+        assertTrue(!s.call().isResuming());
+        assertEquals(1, s.call().resumes());
+        assertEquals(0, s.t().parkedCalls());
+        assertTrue(s.call().sendFrame(new byte[160], 0, 160));
+        assertTrue(s.answer().sendFrame(new byte[160], 0, 160));
         s.t().net.run();
-        assertEquals(Call.State.ACTIVE, again.state());
+        assertEquals(1, s.alice().frames.size());
+        assertEquals(1, s.bob().frames.size());
+        s.call().hangUp();
+        s.t().net.run();
+        assertEquals(Call.State.ENDED, s.answer().state());
+        assertEquals(ControlMessages.END_HANGUP, s.answer().endReason());
+        assertNoSplices(s.t());
     }
 
     @Test
     void aLookupWithoutAnswerTimesOutAtItsDeadlineAndNotBefore() throws Exception {
-        TestNet t = TestNet.twoZones("lookupTimeout", 2);
+        TestNet t = TestNet.twoZones(tmp, "lookupTimeout", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         t.settle();
@@ -105,7 +118,7 @@ class CallLifecycleTest {
 
     @Test
     void aRegistrationWithoutAnswerIsRetriedAfterItsDeadline() {
-        TestNet t = new TestNet("registerRetry", TestNet.newSeed());
+        TestNet t = new TestNet(tmp, "registerRetry", TestNet.newSeed());
         t.zone("alpha", 2);
         t.loseDirectoryReplies = 1;
         TestNet.ClientNode bob = t.client("bob", "alpha", 0);
@@ -122,7 +135,7 @@ class CallLifecycleTest {
 
     @Test
     void aRendezvousMixWithNoSpareCircuitRefusesInsteadOfBuildingOneOnTheCriticalPath() throws Exception {
-        TestNet t = new TestNet("poolEmpty", TestNet.newSeed(), new org.herd.core.circuit.Mix.Config(1,
+        TestNet t = new TestNet(tmp, "poolEmpty", TestNet.newSeed(), new org.herd.core.circuit.Mix.Config(1,
                 TimeUnit.SECONDS.toNanos(5), 64, TimeUnit.SECONDS.toNanos(5)));
         t.zone("alpha", 1);
         t.zone("beta", 1);
@@ -146,13 +159,12 @@ class CallLifecycleTest {
 
     @Test
     void aDirectoryThatSubstitutesTheCalleesOnionKeyIsCaught() throws Exception {
-        TestNet t = TestNet.twoZones("lyingDirectory", 2);
+        TestNet t = TestNet.twoZones(tmp, "lyingDirectory", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         TestNet.ClientNode mallory = t.client("mallory", "beta", 0);
         t.settle();
-        var malloryAnswer = t.registry("beta").lookup(
-                new ControlMessages.Lookup("beta", mallory.key.publicKey().encoded()));
+        var malloryAnswer = t.lookup("beta", mallory.key.publicKey());
         // 1. Mallory's onion key and binding in place of bob's: the binding is not by bob's key.
         t.answerRewriter = a -> new ControlMessages.Answer(a.status(), a.rendezvous(), a.cookie(),
                 malloryAnswer.onionKey(), malloryAnswer.bindingUntil(), malloryAnswer.bindingSignature());
@@ -161,16 +173,31 @@ class CallLifecycleTest {
         assertEquals(Call.State.ENDED, call.state());
         assertEquals(Call.BAD_ANSWER, call.endReason());
         assertTrue(bob.incoming.isEmpty());
-        // 2. Bob's binding but Mallory's rendezvous and cookie: the end-to-end handshake reaches
-        // Mallory, who cannot answer for bob's onion key, so no call is established.
+        // 2. Bob's binding but Mallory's rendezvous and cookie: the binding names bob's rendezvous
+        // Mix and cookie, so the caller refuses the redirection before any CONNECT leaves it.
         t.answerRewriter = a -> new ControlMessages.Answer(a.status(), malloryAnswer.rendezvous(),
                 malloryAnswer.cookie(), a.onionKey(), a.bindingUntil(), a.bindingSignature());
         t.tick();
         Call second = alice.client.call(bob.certificate());
         t.net.run();
         assertEquals(Call.State.ENDED, second.state());
-        assertTrue(mallory.incoming.isEmpty(), "mallory's client refuses a handshake for another key");
-        assertEquals(ControlMessages.END_REFUSED, second.endReason());
+        assertTrue(mallory.incoming.isEmpty(), "the redirected call never reaches mallory");
+        assertEquals(Call.BAD_ANSWER, second.endReason());
+        // 3. Bob's answer, cookie changed: the binding covers the cookie too.
+        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), a.rendezvous(), malloryAnswer.cookie(),
+                a.onionKey(), a.bindingUntil(), a.bindingSignature());
+        t.tick();
+        Call third = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.BAD_ANSWER, third.endReason());
+        // 4. The truth still works.
+        t.answerRewriter = a -> a;
+        t.tick();
+        Call fourth = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ACTIVE, fourth.state());
+        fourth.hangUp();
+        t.net.run();
         assertNoSplices(t);
     }
 }

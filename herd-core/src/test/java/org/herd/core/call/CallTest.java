@@ -9,9 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.herd.core.wire.ControlMessages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** End-to-end calls over real Mixes and clients wired back to back in memory. */
 class CallTest {
+
+    @TempDir
+    static java.nio.file.Path tmp;
 
     static byte[] frame(int n, int who) {
         byte[] f = new byte[160];
@@ -24,7 +28,7 @@ class CallTest {
 
     @Test
     void callAcrossTwoZonesCarriesFramesBothWaysIntactAndInOrder() throws Exception {
-        TestNet t = TestNet.twoZones("callAcrossTwoZones", 3);
+        TestNet t = TestNet.twoZones(tmp, "callAcrossTwoZones", 3);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         t.settle();

@@ -22,6 +22,7 @@ import org.herd.core.wire.Cell;
 import org.herd.core.wire.CellCommand;
 import org.herd.core.wire.RelayCell;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The invariants of §3.2/§3.3 of the Herd paper on real Mixes and clients in memory:
@@ -30,8 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class InvariantsTest {
 
+    @TempDir
+    static java.nio.file.Path tmp;
+
     private static TestNet.CallSetup call(String test) throws Exception {
-        return TestNet.activeCall(test, 3);
+        return TestNet.activeCall(tmp, test, 3);
     }
 
     /** The directed links that carried RELAY cells while {@code action} ran, in path order from {@code from}. */
@@ -193,7 +197,7 @@ class InvariantsTest {
 
     @Test
     void i4EveryCallPathHasTwoMixesOfEachPartysZoneAndOneInterZoneHop() throws Exception {
-        TestNet t = new TestNet("i4", TestNet.newSeed());
+        TestNet t = new TestNet(tmp, "i4", TestNet.newSeed());
         t.zone("alpha", 3);
         t.zone("beta", 3);
         List<TestNet.ClientNode> callers = new ArrayList<>();
@@ -249,7 +253,7 @@ class InvariantsTest {
 
     @Test
     void i5RendezvousMixIsUniformOverTheZoneWhateverMixTheClientUses() {
-        TestNet t = new TestNet("i5", TestNet.newSeed());
+        TestNet t = new TestNet(tmp, "i5", TestNet.newSeed());
         int mixes = 5;
         t.zone("alpha", mixes);
         int clients = 400;
@@ -260,7 +264,7 @@ class InvariantsTest {
         int[] counts = new int[mixes];
         for (TestNet.ClientNode c : t.clients) {
             assertTrue(c.client.isRegistered("alpha"));
-            var r = t.registry("alpha").rendezvousOf(c.key.publicKey());
+            var r = t.rendezvousOf("alpha", c.key.publicKey());
             for (int m = 0; m < mixes; m++) {
                 if (t.mixes("alpha").get(m).ref().identity().equals(r)) {
                     counts[m]++;
@@ -281,7 +285,7 @@ class InvariantsTest {
 
     @Test
     void callSetUpDoesNoCircuitHandshake() throws Exception {
-        TestNet t = new TestNet("noHandshake", TestNet.newSeed());
+        TestNet t = new TestNet(tmp, "noHandshake", TestNet.newSeed());
         t.zone("alpha", 2);
         t.zone("beta", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);

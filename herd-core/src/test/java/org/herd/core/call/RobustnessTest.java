@@ -16,12 +16,16 @@ import org.herd.core.wire.CellCommand;
 import org.herd.core.wire.ControlMessages;
 import org.herd.core.wire.RelayCell;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Calls under tampering, loss, reordering, junk and refusals, in memory. */
 class RobustnessTest {
 
+    @TempDir
+    static java.nio.file.Path tmp;
+
     private static TestNet.CallSetup call(String test) throws Exception {
-        return TestNet.activeCall(test, 2);
+        return TestNet.activeCall(tmp, test, 2);
     }
 
     /** The directed links (from << 32 | to) a DATA cell takes from {@code sender}. */
@@ -167,7 +171,7 @@ class RobustnessTest {
 
     @Test
     void callToAnUnknownCalleeIsRefusedCleanly() throws Exception {
-        TestNet t = TestNet.twoZones("unknownCallee", 2);
+        TestNet t = TestNet.twoZones(tmp, "unknownCallee", 2);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 0);
         t.settle();
@@ -183,7 +187,7 @@ class RobustnessTest {
 
     @Test
     void callToAClientThatIsNotRegisteredIsRefusedCleanly() throws Exception {
-        TestNet t = new TestNet("notRegistered", TestNet.newSeed());
+        TestNet t = new TestNet(tmp, "notRegistered", TestNet.newSeed());
         t.zone("alpha", 2);
         t.zone("beta", 3);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
@@ -213,7 +217,7 @@ class RobustnessTest {
         assertTrue(bob.client.isRegistered("beta"));
 
         // 2. The directory has no registration for bob.
-        t.registry("beta").unregister(bob.key.publicKey());
+        t.store("beta").unregister(bob.key.publicKey());
         Call third = alice.client.call(bob.certificate());
         t.net.run();
         assertEquals(Call.State.ENDED, third.state());
@@ -238,7 +242,7 @@ class RobustnessTest {
 
     @Test
     void aTwoZoneClientCallsFromTheZoneThatDiffersFromTheCallees() throws Exception {
-        TestNet t = TestNet.twoZones("twoZones", 2);
+        TestNet t = TestNet.twoZones(tmp, "twoZones", 2);
         TestNet.ClientNode carol = t.client("carol", new String[] {"alpha", "beta"}, new int[] {0, 1});
         TestNet.ClientNode bob = t.client("bob", "beta", 0);
         TestNet.ClientNode dave = t.client("dave", "alpha", 1);

@@ -5,24 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.security.SecureRandom;
-import org.herd.core.call.OnionKeyBinding;
-import org.herd.core.call.RendezvousRegistry;
 import org.herd.core.crypto.ClientCertificate;
 import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.MixDescriptor;
+import org.herd.core.crypto.NodeKeys;
 import org.herd.core.crypto.OnionKeyPair;
 import org.herd.core.crypto.ZoneCertificate;
+import org.herd.core.directory.RendezvousBinding;
 import org.herd.core.time.ManualClock;
 import org.herd.core.wire.ControlMessages;
 import org.junit.jupiter.api.Test;
 
-/** The directory's end of a directory link, answering from a real {@link RendezvousRegistry}. */
+/** The directory's end of a directory link, answering from a real DirectoryService over SQLite ({@link EmbeddedDirectory}). */
 class DirectoryLinkServiceTest {
 
     private static final long NOW = 1_800_000_000_000L;
     private static final long DAY = 86_400_000L;
 
     @Test
-    void registerThenLookupAcrossTheCodecAndMalformedRequestsAreCounted() throws Exception {
+    void registerThenLookupAcrossTheCodecAndMalformedRequestsAreCounted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
         long seed = new SecureRandom().nextLong();
         System.out.println("seed = " + seed);
         SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
@@ -31,27 +33,22 @@ class DirectoryLinkServiceTest {
         IdentityKeyPair root = IdentityKeyPair.generate(random);
         IdentityKeyPair dir = IdentityKeyPair.generate(random);
         ZoneCertificate zc = ZoneCertificate.issue(root, "alpha", dir.publicKey(), NOW - DAY, NOW + DAY);
-        RendezvousRegistry registry = new RendezvousRegistry(zc, clock);
-        DirectoryLinkService service = new DirectoryLinkService(new DirectoryLinkService.Handler() {
-            @Override
-            public ControlMessages.Registered register(org.herd.core.crypto.IdentityPublicKey rv, ControlMessages.Register r) {
-                return registry.register(rv, r);
-            }
-
-            @Override
-            public ControlMessages.Answer lookup(ControlMessages.Lookup l) {
-                return registry.lookup(l);
-            }
-        });
+        NodeKeys rendezvousKeys = NodeKeys.generate(random);
+        IdentityKeyPair rendezvous = rendezvousKeys.identity();
+        MixDescriptor d = MixDescriptor.issue(dir, "alpha", rendezvous.publicKey(), rendezvousKeys.onion().publicKey(),
+                new java.net.InetSocketAddress("127.0.0.1", 7000), NOW - DAY, NOW + DAY);
+        EmbeddedDirectory directory = EmbeddedDirectory.open(dir, zc, root.publicKey(), java.util.List.of(d),
+                tmp.resolve("alpha.db"), clock, random);
+        DirectoryLinkService service = new DirectoryLinkService(directory.handler());
         IdentityKeyPair client = IdentityKeyPair.generate(random);
-        IdentityKeyPair rendezvous = IdentityKeyPair.generate(random);
         ClientCertificate cert = ClientCertificate.issue(dir, "alpha", 1, client.publicKey(), NOW - DAY, NOW + DAY);
         OnionKeyPair onion = OnionKeyPair.generate(random);
         long until = NOW + 3_600_000;
         byte[] cookie = new byte[16];
         random.nextBytes(cookie);
         ControlMessages.Register reg = new ControlMessages.Register(cookie, onion.publicKey().encoded(), until,
-                OnionKeyBinding.sign(client, onion.publicKey(), until), cert.encoded());
+                RendezvousBinding.sign(client, "alpha", rendezvous.publicKey(), cookie, onion.publicKey(), until).signature(),
+                cert.encoded());
 
         // The Mix side builds the request as RemoteDirectory does and ships it as cells.
         byte[] rv = rendezvous.publicKey().encoded();
@@ -64,7 +61,6 @@ class DirectoryLinkServiceTest {
         assertEquals(DirectoryLinkCodec.REGISTERED, m.type());
         assertEquals(77, m.requestId());
         assertEquals(ControlMessages.STATUS_OK, ControlMessages.Registered.decode(m.body()).status());
-        assertEquals(rendezvous.publicKey(), registry.rendezvousOf(client.publicKey()));
 
         byte[] lookup = DirectoryLinkCodec.message(DirectoryLinkCodec.LOOKUP, 78,
                 new ControlMessages.Lookup("alpha", client.publicKey().encoded()).encode());
@@ -76,13 +72,19 @@ class DirectoryLinkServiceTest {
         assertArrayEquals(rv, answer.rendezvous());
         assertArrayEquals(cookie, answer.cookie());
         assertEquals(2, service.served());
+        // A LOOKUP for another zone is not this directory's: refused, not served from here.
+        byte[] foreign = DirectoryLinkCodec.message(DirectoryLinkCodec.LOOKUP, 79,
+                new ControlMessages.Lookup("beta", client.publicKey().encoded()).encode());
+        assertEquals(ControlMessages.STATUS_UNKNOWN_ZONE, ControlMessages.Answer.decode(
+                DirectoryLinkCodec.parse(service.serve(foreign)).body()).status());
+        directory.close();
 
         // Unknown type, a REGISTER too short for the rendezvous key, a truncated LOOKUP: dropped, counted.
         assertNull(service.serve(DirectoryLinkCodec.message(9, 1, new byte[4])));
         assertNull(service.serve(DirectoryLinkCodec.message(DirectoryLinkCodec.REGISTER, 2, new byte[10])));
         assertNull(service.serve(DirectoryLinkCodec.message(DirectoryLinkCodec.LOOKUP, 3, new byte[1])));
         assertEquals(3, service.malformed());
-        assertEquals(2, service.served());
+        assertEquals(3, service.served());
     }
 
     private static byte[] viaCells(byte[] message) {

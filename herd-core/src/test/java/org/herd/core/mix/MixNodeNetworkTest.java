@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.herd.core.call.Call;
 import org.herd.core.call.CallClient;
-import org.herd.core.call.RendezvousRegistry;
 import org.herd.core.circuit.Mix;
 import org.herd.core.circuit.MixRef;
 import org.herd.core.client.ClientNode;
@@ -29,9 +28,6 @@ import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.crypto.NodeKeys;
 import org.herd.core.crypto.ZoneCertificate;
 import org.herd.core.link.LinkConfig;
-import org.herd.core.link.LinkFailureReason;
-import org.herd.core.node.NodeLinks;
-import org.herd.core.sched.RateClass;
 import org.herd.core.time.SystemClock;
 import org.herd.core.wire.ControlMessages;
 import org.junit.jupiter.api.Test;
@@ -39,8 +35,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The role runtimes on real DTLS links on loopback, in one JVM: two zones of two {@link MixNode}s,
- * a directory per zone as a link peer of every Mix ({@link DirectoryLinkService} over
- * {@link NodeLinks}), two {@link ClientNode}s in different zones. A call is placed and frames flow
+ * a directory per zone ({@link EmbeddedDirectory}: DirectoryService over SQLite) as a link peer of
+ * every Mix ({@link DirectoryLinkServer}), two {@link ClientNode}s in different zones. A call is placed and frames flow
  * both ways; every Mix holds exactly one link per peer (the lower key dials).
  */
 class MixNodeNetworkTest {
@@ -63,22 +59,12 @@ class MixNodeNetworkTest {
         }
     }
 
-    /** A zone directory on its own links: rendezvous registry answering directory-link cells. */
-    private static DirectoryLinkServer directory(IdentityKeyPair key, ZoneCertificate zc, InetSocketAddress at,
+    /** A zone directory on its own links: a DirectoryService over SQLite answering directory-link cells. */
+    private static DirectoryLinkServer directory(EmbeddedDirectory directory, IdentityKeyPair key, InetSocketAddress at,
             Set<IdentityPublicKey> mixes) throws Exception {
-        RendezvousRegistry registry = new RendezvousRegistry(zc, SystemClock.INSTANCE);
-        return DirectoryLinkServer.start(LinkConfig.defaults(), key, at, mixes, 2, new DirectoryLinkService.Handler() {
-            @Override
-            public ControlMessages.Registered register(IdentityPublicKey rv, ControlMessages.Register r) {
-                return registry.register(rv, r);
-            }
-
-            @Override
-            public ControlMessages.Answer lookup(ControlMessages.Lookup l) {
-                return registry.lookup(l);
-            }
-        }, SystemClock.INSTANCE, new DirectoryLinkServer.Events() {
-        });
+        return DirectoryLinkServer.start(LinkConfig.defaults(), key, at, mixes, 2, directory.handler(), SystemClock.INSTANCE,
+                new DirectoryLinkServer.Events() {
+                });
     }
 
     /** What a test client saw. */
@@ -116,7 +102,7 @@ class MixNodeNetworkTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void aCallCrossesTwoZonesOfMixNodesOnRealLinks() throws Exception {
+    void aCallCrossesTwoZonesOfMixNodesOnRealLinks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         SecureRandom random = new SecureRandom();
         long now = System.currentTimeMillis();
         IdentityKeyPair root = IdentityKeyPair.generate(random);
@@ -146,7 +132,10 @@ class MixNodeNetworkTest {
         List<AutoCloseable> open = new ArrayList<>();
         try {
             for (int z = 0; z < 2; z++) {
-                open.add(directory(dirKeys[z], zcs[z], directories.get(z).address(), mixIds));
+                EmbeddedDirectory ed = EmbeddedDirectory.open(dirKeys[z], zcs[z], root.publicKey(),
+                        descriptors.subList(2 * z, 2 * z + 2), tmp.resolve(zones[z] + ".db"), SystemClock.INSTANCE, random);
+                open.add(ed::close);
+                open.add(directory(ed, dirKeys[z], directories.get(z).address(), mixIds));
             }
             List<MixNode> mixes = new ArrayList<>();
             CountDownLatch ready = new CountDownLatch(4);

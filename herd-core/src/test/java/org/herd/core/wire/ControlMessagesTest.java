@@ -32,6 +32,26 @@ class ControlMessagesTest {
     }
 
     @Test
+    void resumeAndResumedEncodeToTheDocumentedLayout() throws Exception {
+        var r = new ControlMessages.Resume(0x0102030405060708L, filled(32, 0xAA));
+        byte[] b = r.encode();
+        // Hand-written vector from the table in docs/network.md: call id 8 | R2 identity 32.
+        assertEquals("0102030405060708" + "aa".repeat(32), HexFormat.of().formatHex(b));
+        var d = ControlMessages.Resume.decode(b);
+        assertEquals(r.callId(), d.callId());
+        assertArrayEquals(r.rendezvous(), d.rendezvous());
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Resume.decode(java.util.Arrays.copyOf(b, 39)));
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Resume.decode(java.util.Arrays.copyOf(b, 41)));
+        byte[] done = new ControlMessages.Resumed(-2L).encode();
+        assertEquals("fffffffffffffffe", HexFormat.of().formatHex(done));
+        assertEquals(-2L, ControlMessages.Resumed.decode(done).callId());
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Resumed.decode(new byte[7]));
+        assertEquals("RESUME", RelayCommand.name(RelayCommand.RESUME));
+        assertEquals("RESUMED", RelayCommand.name(RelayCommand.RESUMED));
+        assertEquals("UNKNOWN(13)", RelayCommand.name(13));
+    }
+
+    @Test
     void registerRoundTripsAndRejectsBadCertificateLengths() throws Exception {
         var r = new ControlMessages.Register(filled(16, 1), filled(32, 2), 1234L, filled(64, 3), filled(300, 4));
         byte[] b = r.encode();
