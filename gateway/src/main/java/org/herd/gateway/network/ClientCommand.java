@@ -113,7 +113,9 @@ public final class ClientCommand implements Callable<Integer> {
             String peerFile = p.getProperty("peer-certificate");
             peer = peerFile == null ? null : ClientCertificate.decode(Files.readAllBytes(Path.of(peerFile.trim())));
             List<MixRef> zoneMixes = zone.mixes().stream().map(MixRef::of).toList();
-            settings = new ClientNode.Settings(identity, cert, MixRef.of(mix), mix.address(), zoneMixes,
+            java.util.Map<org.herd.core.crypto.IdentityPublicKey, java.net.InetSocketAddress> addresses = new java.util.HashMap<>();
+            zone.mixes().forEach(d -> addresses.put(d.mixKey(), d.address()));
+            settings = new ClientNode.Settings(identity, cert, MixRef.of(mix), zoneMixes, addresses,
                     HostPort.parse(p.getProperty("listen", "127.0.0.1:0").trim()), layout.rates().client(),
                     LinkConfig.defaults(), TimeUnit.SECONDS.toNanos(5));
         } catch (IllegalArgumentException | java.io.IOException | CertificateException e) {
@@ -147,6 +149,16 @@ public final class ClientCommand implements Callable<Integer> {
             @Override
             public void onEnded(Call call, int reason) {
                 proc.emit(ended(call, reason));
+            }
+
+            @Override
+            public void onRejoin(String zone, MixRef mix) {
+                proc.emit("{\"event\":\"rejoin\",\"zone\":" + NodeProcess.q(zone) + ",\"mix\":" + NodeProcess.q(mix.identity().toHex()) + "}");
+            }
+
+            @Override
+            public void onResumed(Call call) {
+                proc.emit("{\"event\":\"resumed\"}");
             }
 
             @Override

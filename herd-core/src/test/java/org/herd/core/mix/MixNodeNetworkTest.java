@@ -169,8 +169,10 @@ class MixNodeNetworkTest {
                 int idx = c;
                 MixDescriptor mix = descriptors.get(c == 0 ? 0 : 3);
                 List<MixRef> zoneMixes = descriptors.subList(c == 0 ? 0 : 2, c == 0 ? 2 : 4).stream().map(MixRef::of).toList();
+                java.util.Map<IdentityPublicKey, InetSocketAddress> addresses = new java.util.HashMap<>();
+                descriptors.forEach(d -> addresses.put(d.mixKey(), d.address()));
                 nodes[c] = ClientNode.start(new ClientNode.Settings(c == 0 ? aliceKey : bobKey, c == 0 ? aliceCert : bobCert,
-                        MixRef.of(mix), mix.address(), zoneMixes, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2,
+                        MixRef.of(mix), zoneMixes, addresses, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2,
                         LinkConfig.defaults(), TimeUnit.SECONDS.toNanos(5)), SystemClock.INSTANCE, random,
                         c == 0 ? alice : bob, () -> {
                             CallClient cc = nodes[idx] == null ? null : nodes[idx].client();
