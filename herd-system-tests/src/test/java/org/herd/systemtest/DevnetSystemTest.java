@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code herd devnet} as real processes on loopback: two zones of two Mixes, a directory per
  * zone, two clients (8 JVMs). The self-test call must carry its frames intact through the
  * inter-zone delay, and the inter-zone links must look the same on the wire with and without it;
- * a SIGKILLed Mix must be dropped by all its peers (its links fall silent); Ctrl-C (SIGTERM) and even SIGKILL of devnet must leave no child running.
+ * a SIGKILLed Mix must be dropped by all its peers (its links fall silent) and its client must
+ * re-join the zone's other Mix and register again; Ctrl-C (SIGTERM) and even SIGKILL of devnet must leave no child running.
  */
 class DevnetSystemTest {
 
@@ -67,21 +68,30 @@ class DevnetSystemTest {
         List<ProcessHandle> children;
         try (DevnetProcess devnet = new DevnetProcess(dir.resolve("term.err"), "devnet", "--state-dir", dir.resolve("term").toString())) {
             children = awaitChildren(devnet);
-            // First a Mix is SIGKILLed: no close_notify, but its constant-rate links fall silent,
+            // First alice's Mix is SIGKILLed: no close_notify, but its constant-rate links fall silent,
             // and every peer (3 Mixes, 2 directories) closes its link to it within seconds.
             for (String mix : List.of("azone-mix0", "azone-mix1", "bzone-mix0", "bzone-mix1")) {
                 assertNotNull(devnet.await("[" + mix + "] {\"event\":\"ready\"}", 60_000), mix + " not ready");
             }
-            String victim = devnet.await("azone-mix1 ", 1000);
+            assertNotNull(devnet.await("[alice] {\"event\":\"ready\"}", 60_000), "alice not registered");
+            String victim = devnet.await("azone-mix0 ", 1000);
             assertNotNull(victim);
             Matcher m = Pattern.compile(" pid (\\d+) .* ([0-9a-f]{64})$").matcher(victim);
             assertTrue(m.find(), victim);
             ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow().destroyForcibly();
             String killed = m.group(2);
-            for (String peer : List.of("azone-mix0", "bzone-mix0", "bzone-mix1", "azone-directory", "bzone-directory")) {
+            for (String peer : List.of("azone-mix1", "bzone-mix0", "bzone-mix1", "azone-directory", "bzone-directory")) {
                 assertNotNull(devnet.await(l -> l.startsWith("[" + peer + "] {\"event\":\"link_down\"") && l.contains(killed),
                         15_000), peer + " did not drop its link to the killed Mix");
             }
+            // alice was attached to the killed Mix: she re-joins the other Mix of her zone and registers again (§3.5).
+            String rejoin = devnet.await(l -> l.startsWith("[alice] {\"event\":\"rejoin\""), 20_000);
+            assertNotNull(rejoin, "alice did not re-join");
+            assertFalse(rejoin.contains(killed), "re-joined the dead Mix: " + rejoin);
+            String registered = "[alice] {\"event\":\"registered\",\"zone\":\"azone\",\"status\":0}";
+            assertNotNull(devnet.await(l -> l.equals(registered)
+                    && devnet.lines().stream().filter(registered::equals).count() >= 2, 20_000),
+                    "alice did not register again after re-joining");
             devnet.process.destroy();
             assertTrue(devnet.process.waitFor(30, TimeUnit.SECONDS), "devnet did not stop on SIGTERM");
             assertAllGone(children, "SIGTERM");
