@@ -49,7 +49,17 @@ public final class ImpairmentRelay implements Closeable {
     private final ScheduledThreadPoolExecutor delayer;
     private final Map<SocketAddress, DatagramChannel> backs = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<Observation> observations = new ArrayList<>();
+    /**
+     * Observations in growable primitive arrays (guarded by {@code lock}): the relay allocates
+     * nothing per datagram while it records, so the observer's own garbage collection does not
+     * shift the times it writes down.
+     */
+    private final Object lock = new Object();
+    private long[] times = new long[1 << 16];
+    private int[] sizes = new int[1 << 16];
+    private boolean[] backward = new boolean[1 << 16];
+    private SocketAddress[] sources = new SocketAddress[1 << 16];
+    private int count;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean recording = true;
@@ -118,15 +128,37 @@ public final class ImpairmentRelay implements Closeable {
 
     /** A copy of the observations so far, in arrival order. */
     public List<Observation> observations() {
-        synchronized (observations) {
-            return new ArrayList<>(observations);
+        synchronized (lock) {
+            List<Observation> copy = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                copy.add(new Observation(times[i], backward[i] ? Direction.BACKWARD : Direction.FORWARD, sizes[i], sources[i]));
+            }
+            return copy;
         }
     }
 
     /** Forgets the observations so far. */
     public void clearObservations() {
-        synchronized (observations) {
-            observations.clear();
+        synchronized (lock) {
+            java.util.Arrays.fill(sources, 0, count, null);
+            count = 0;
+        }
+    }
+
+    private void record(long now, Direction direction, int size, SocketAddress source) {
+        synchronized (lock) {
+            if (count == times.length) {
+                int n = count * 2;
+                times = java.util.Arrays.copyOf(times, n);
+                sizes = java.util.Arrays.copyOf(sizes, n);
+                backward = java.util.Arrays.copyOf(backward, n);
+                sources = java.util.Arrays.copyOf(sources, n);
+            }
+            times[count] = now;
+            sizes[count] = size;
+            backward[count] = direction == Direction.BACKWARD;
+            sources[count] = source;
+            count++;
         }
     }
 
@@ -146,13 +178,10 @@ public final class ImpairmentRelay implements Closeable {
                 SocketAddress from = in.receive(buffer);
                 long now = System.nanoTime();
                 buffer.flip();
-                byte[] datagram = new byte[buffer.remaining()];
-                buffer.get(datagram);
                 if (source == null) {
-                    DatagramChannel back = backFor(from);
-                    handle(now, Direction.FORWARD, datagram, from, back, target);
+                    handle(now, Direction.FORWARD, buffer, from, backFor(from), target);
                 } else {
-                    handle(now, Direction.BACKWARD, datagram, source, front, source);
+                    handle(now, Direction.BACKWARD, buffer, source, front, source);
                 }
             } catch (ClosedChannelException e) {
                 return;
@@ -184,12 +213,10 @@ public final class ImpairmentRelay implements Closeable {
         }
     }
 
-    private void handle(long now, Direction direction, byte[] datagram, SocketAddress source,
+    private void handle(long now, Direction direction, ByteBuffer datagram, SocketAddress source,
                         DatagramChannel out, SocketAddress to) {
         if (recording) {
-            synchronized (observations) {
-                observations.add(new Observation(now, direction, datagram.length, source));
-            }
+            record(now, direction, datagram.remaining(), source);
         }
         boolean lose;
         synchronized (random) {
@@ -200,15 +227,16 @@ public final class ImpairmentRelay implements Closeable {
             return;
         }
         if (delayNanos == 0) {
-            send(out, datagram, to);
+            send(out, datagram, to);   // straight from the receive buffer: nothing allocated
         } else {
-            delayer.schedule(() -> send(out, datagram, to), delayNanos, TimeUnit.NANOSECONDS);
+            ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram).flip();
+            delayer.schedule(() -> send(out, copy, to), delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void send(DatagramChannel out, byte[] datagram, SocketAddress to) {
+    private void send(DatagramChannel out, ByteBuffer datagram, SocketAddress to) {
         try {
-            out.send(ByteBuffer.wrap(datagram), to);
+            out.send(datagram, to);
             forwarded.incrementAndGet();
         } catch (IOException e) {
             dropped.incrementAndGet();
