@@ -164,7 +164,15 @@ public final class DevnetCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("herd devnet: " + dir + " already holds a network; give a new --state-dir");
             return 2;
         }
-        Thread hook = new Thread(this::stopAll, "devnet-stop");
+        // A network in a temporary directory (keys, databases, logs) goes away with devnet;
+        // give --state-dir to keep one.
+        boolean temporary = stateDir == null;
+        Thread hook = new Thread(() -> {
+            stopAll();
+            if (temporary) {
+                deleteTree(dir);
+            }
+        }, "devnet-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             Layout layout = writeLayout(dir);
@@ -194,8 +202,11 @@ public final class DevnetCommand implements Callable<Integer> {
             stopAll();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
+                if (temporary) {
+                    deleteTree(dir);
+                }
             } catch (IllegalStateException e) {
-                // already shutting down
+                // already shutting down: the hook cleans up
             }
         }
     }
@@ -467,6 +478,14 @@ public final class DevnetCommand implements Callable<Integer> {
     }
 
     /** Stops every child: stdin closed and SIGTERM, SIGKILL after 5 s; closes the relays. Idempotent. */
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+
     private void stopAll() {
         List<Child> all;
         synchronized (children) {
