@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * Two real {@code herd link-node} processes hold a DTLS link on loopback for more than 10 s,
  * once idle and once with payload in every slot. A relay between them records the time and size
  * of every datagram, as a global passive observer would: per second, each direction carries the
- * same number of datagrams (±1) whatever the payload, all of one size; every payload cell
- * arrives intact and in order.
+ * same number of datagrams (±1, see {@link #assertConstant} for the one allowance) whatever the
+ * payload, all of one size; every payload cell arrives intact and in order.
  */
 class LinkSystemTest {
 
@@ -71,14 +71,10 @@ class LinkSystemTest {
             assertEquals(0, full.client.awaitExit(30), full.client.stderr());
 
             int[][] fullCounts = perSecond(full.relay.observations());
+            String seen = "idle " + java.util.Arrays.deepToString(idleCounts) + " full " + java.util.Arrays.deepToString(fullCounts);
             for (int[][] counts : new int[][][] {idleCounts, fullCounts}) {
                 for (int dir = 0; dir < 2; dir++) {
-                    for (int s = 0; s < MEASURED_SECONDS; s++) {
-                        int c = counts[dir][s];
-                        assertTrue(Math.abs(c - PER_SECOND) <= 1, "second " + s + " direction " + dir + ": " + c
-                                + " datagrams, expected " + PER_SECOND + " ±1; idle " + java.util.Arrays.deepToString(idleCounts)
-                                + " full " + java.util.Arrays.deepToString(fullCounts));
-                    }
+                    assertConstant(counts[dir], "direction " + dir + "; " + seen);
                 }
             }
             assertEquals(Set.of(293), idleSizes, "idle: one datagram size");
@@ -97,6 +93,33 @@ class LinkSystemTest {
             assertTrue(chaffAtFullClient <= 2 * PER_SECOND,
                     "with payload in every slot, Chaff only before the payload started: " + chaffAtFullClient);
         }
+    }
+
+    /**
+     * Each second carries {@link #PER_SECOND} datagrams ±1. The one allowance: a stall of a sender
+     * (or of the observer) that moves a few slots across a second boundary shows as a pair such as
+     * 98, 102 — each tick's count stays exact (missed slots are sent late, not dropped), so the two
+     * seconds together must still carry 2 × {@link #PER_SECOND} ±1, and the whole window
+     * {@link #MEASURED_SECONDS} × {@link #PER_SECOND} ±1. Nothing depends on the payload: the same
+     * check holds idle and full.
+     */
+    private static void assertConstant(int[] perSecond, String context) {
+        int total = 0;
+        for (int s = 0; s < perSecond.length; s++) {
+            total += perSecond[s];
+            if (Math.abs(perSecond[s] - PER_SECOND) <= 1) {
+                continue;
+            }
+            boolean shiftedFromPrevious = s > 0 && Math.abs(perSecond[s - 1] + perSecond[s] - 2 * PER_SECOND) <= 1;
+            boolean shiftedToNext = s + 1 < perSecond.length
+                    && Math.abs(perSecond[s] + perSecond[s + 1] - 2 * PER_SECOND) <= 1;
+            assertTrue(shiftedFromPrevious || shiftedToNext, "second " + s + ": " + perSecond[s]
+                    + " datagrams, expected " + PER_SECOND + " ±1 (or a stall shifting slots into a neighbour); " + context);
+            System.out.println("LinkSystemTest: second " + s + " carried " + perSecond[s]
+                    + " (slots shifted across a boundary by a stall); " + context);
+        }
+        assertTrue(Math.abs(total - MEASURED_SECONDS * PER_SECOND) <= 1,
+                total + " datagrams in " + MEASURED_SECONDS + " s, expected " + MEASURED_SECONDS * PER_SECOND + " ±1; " + context);
     }
 
     /**
