@@ -205,68 +205,14 @@ public abstract sealed class HerdCertificate permits ZoneCertificate, MixDescrip
     }
 
     /** A bounds-checked cursor over untrusted bytes; every failure is MALFORMED with the field's name. */
-    static final class Reader {
-        private final byte[] b;
-        private int p;
-
+    static final class Reader extends BoundedReader<CertificateException> {
         Reader(byte[] b) {
-            this.b = b;
+            super(b, 0, b.length);
         }
 
-        int remaining() {
-            return b.length - p;
-        }
-
-        CertificateException malformed(String why) {
-            return new CertificateException(CertificateException.Reason.MALFORMED, why + " (at byte " + p + ")");
-        }
-
-        private void need(int n, String field) throws CertificateException {
-            if (n < 0 || remaining() < n) {
-                throw malformed("truncated in " + field + ": need " + n + " bytes, have " + remaining());
-            }
-        }
-
-        int u8(String field) throws CertificateException {
-            need(1, field);
-            return b[p++] & 0xFF;
-        }
-
-        int u16(String field) throws CertificateException {
-            need(2, field);
-            int v = Bytes.getUnsignedShort(b, p);
-            p += 2;
-            return v;
-        }
-
-        int int32(String field) throws CertificateException {
-            need(4, field);
-            int v = Bytes.getInt(b, p);
-            p += 4;
-            return v;
-        }
-
-        long int64(String field) throws CertificateException {
-            need(8, field);
-            long v = Bytes.getLong(b, p);
-            p += 8;
-            return v;
-        }
-
-        byte[] bytes(int n, String field) throws CertificateException {
-            need(n, field);
-            byte[] v = Arrays.copyOfRange(b, p, p + n);
-            p += n;
-            return v;
-        }
-
-        IdentityPublicKey identityKey(String field) throws CertificateException {
-            byte[] k = bytes(IdentityPublicKey.SIZE, field);
-            try {
-                return IdentityPublicKey.of(k);
-            } catch (RuntimeException e) {
-                throw malformed(field + " is not a valid Ed25519 public key");
-            }
+        @Override
+        protected CertificateException newMalformed(String message) {
+            return new CertificateException(CertificateException.Reason.MALFORMED, message);
         }
     }
 }

@@ -4,77 +4,27 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.BoundedReader;
 import org.herd.core.crypto.ZoneName;
-import org.herd.core.wire.Bytes;
 
 /**
  * A bounds-checked cursor over untrusted directory-protocol bytes. Every failure is a
  * {@link DirectoryProtocolException} with status {@link DirectoryStatus#MALFORMED} naming the
  * field and the offset; nothing else is ever thrown.
  */
-final class MessageReader {
-
-    private final byte[] b;
-    private final int end;
-    private int p;
+final class MessageReader extends BoundedReader<DirectoryProtocolException> {
 
     MessageReader(byte[] b, int offset, int length) {
-        this.b = b;
-        this.p = offset;
-        this.end = offset + length;
+        super(b, offset, length);
     }
 
     MessageReader(byte[] b) {
         this(b, 0, b.length);
     }
 
-    int remaining() {
-        return end - p;
-    }
-
-    DirectoryProtocolException malformed(String why) {
-        return new DirectoryProtocolException(DirectoryStatus.MALFORMED, why + " (at byte " + p + ")");
-    }
-
-    private void need(int n, String field) throws DirectoryProtocolException {
-        if (n < 0 || remaining() < n) {
-            throw malformed("truncated in " + field + ": need " + n + " bytes, have " + remaining());
-        }
-    }
-
-    int u8(String field) throws DirectoryProtocolException {
-        need(1, field);
-        return b[p++] & 0xFF;
-    }
-
-    int u16(String field) throws DirectoryProtocolException {
-        need(2, field);
-        int v = Bytes.getUnsignedShort(b, p);
-        p += 2;
-        return v;
-    }
-
-    int int32(String field) throws DirectoryProtocolException {
-        need(4, field);
-        int v = Bytes.getInt(b, p);
-        p += 4;
-        return v;
-    }
-
-    long int64(String field) throws DirectoryProtocolException {
-        need(8, field);
-        long v = Bytes.getLong(b, p);
-        p += 8;
-        return v;
-    }
-
-    byte[] bytes(int n, String field) throws DirectoryProtocolException {
-        need(n, field);
-        byte[] v = Arrays.copyOfRange(b, p, p + n);
-        p += n;
-        return v;
+    @Override
+    protected DirectoryProtocolException newMalformed(String message) {
+        return new DirectoryProtocolException(DirectoryStatus.MALFORMED, message);
     }
 
     /** A 2-byte length then that many bytes, the length in {@code [min, max]}. */
@@ -118,15 +68,6 @@ final class MessageReader {
             }
         }
         return new String(t, StandardCharsets.US_ASCII);
-    }
-
-    IdentityPublicKey identityKey(String field) throws DirectoryProtocolException {
-        byte[] k = bytes(IdentityPublicKey.SIZE, field);
-        try {
-            return IdentityPublicKey.of(k);
-        } catch (RuntimeException e) {
-            throw malformed(field + " is not a valid Ed25519 public key");
-        }
     }
 
     /** Family (4 or 6), address, port (1..65535); an IPv4-mapped IPv6 address is not canonical. */
