@@ -68,6 +68,12 @@ final class DevnetProcess implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code millis} for the {@code n}-th line containing {@code text} (n from 1); null if none came. */
+    String awaitNth(String text, int n, long millis) throws InterruptedException {
+        String line = await(l -> l.contains(text) && lines().stream().filter(x -> x.contains(text)).count() >= n, millis);
+        return line == null ? null : lines().stream().filter(x -> x.contains(text)).skip(n - 1).findFirst().orElseThrow();
+    }
+
     /** Every line so far. */
     List<String> lines() {
         synchronized (lines) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * Two real {@code herd link-node} processes hold a DTLS link on loopback for more than 10 s,
  * once idle and once with payload in every slot. A relay between them records the time and size
  * of every datagram, as a global passive observer would: per second, each direction carries the
- * same number of datagrams (±1, see {@link #assertConstant} for the one allowance) whatever the
+ * same number of datagrams (±1, see {@link ConstantRate#check} for the one allowance) whatever the
  * payload, all of one size; every payload cell arrives intact and in order.
  */
 class LinkSystemTest {
@@ -95,74 +95,23 @@ class LinkSystemTest {
         }
     }
 
-    /**
-     * Each second carries {@link #PER_SECOND} datagrams ±1. The one allowance: a stall of a sender
-     * (or of the observer) that moves a few slots across a second boundary shows as a pair such as
-     * 98, 102 — each tick's count stays exact (missed slots are sent late, not dropped), so the two
-     * seconds together must still carry 2 × {@link #PER_SECOND} ±1, and the whole window
-     * {@link #MEASURED_SECONDS} × {@link #PER_SECOND} ±1. Nothing depends on the payload: the same
-     * check holds idle and full.
-     */
+    /** Each second carries {@link #PER_SECOND} datagrams ±1, with {@link ConstantRate#check}'s one allowance for a stall. */
     private static void assertConstant(int[] perSecond, String context) {
-        int total = 0;
-        for (int s = 0; s < perSecond.length; s++) {
-            total += perSecond[s];
-            if (Math.abs(perSecond[s] - PER_SECOND) <= 1) {
-                continue;
-            }
-            boolean shiftedFromPrevious = s > 0 && Math.abs(perSecond[s - 1] + perSecond[s] - 2 * PER_SECOND) <= 1;
-            boolean shiftedToNext = s + 1 < perSecond.length
-                    && Math.abs(perSecond[s] + perSecond[s + 1] - 2 * PER_SECOND) <= 1;
-            assertTrue(shiftedFromPrevious || shiftedToNext, "second " + s + ": " + perSecond[s]
-                    + " datagrams, expected " + PER_SECOND + " ±1 (or a stall shifting slots into a neighbour); " + context);
-            System.out.println("LinkSystemTest: second " + s + " carried " + perSecond[s]
-                    + " (slots shifted across a boundary by a stall); " + context);
-        }
-        assertTrue(Math.abs(total - MEASURED_SECONDS * PER_SECOND) <= 1,
-                total + " datagrams in " + MEASURED_SECONDS + " s, expected " + MEASURED_SECONDS * PER_SECOND + " ±1; " + context);
+        String failure = ConstantRate.check(context, perSecond, PER_SECOND);
+        assertTrue(failure.isEmpty(), failure);
     }
 
     /**
      * Datagram counts per second and direction over {@link #MEASURED_SECONDS} seconds, starting
-     * about 2 s after the first datagram (the handshake and the first ticks are left out). Like a
-     * careful observer, each direction's one-second bins begin half a slot away from where that
-     * direction's slots fall, so a slot must be more than half a slot late to change bins.
+     * about 2 s after the first datagram (the handshake and the first ticks are left out), binned
+     * by {@link ConstantRate#perSecond}.
      */
     private static int[][] perSecond(List<Observation> seen) {
         long first = seen.get(0).nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        long slot = TimeUnit.MILLISECONDS.toNanos(20) / RATE;
-        int[][] counts = new int[2][MEASURED_SECONDS];
-        for (int dir = 0; dir < 2; dir++) {
-            Direction direction = dir == 0 ? Direction.FORWARD : Direction.BACKWARD;
-            // Circular mean of the arrival phases within a slot interval.
-            double x = 0;
-            double y = 0;
-            for (Observation o : seen) {
-                if (o.direction() == direction && o.nanoTime() - first >= 0) {
-                    double angle = 2 * Math.PI * Math.floorMod(o.nanoTime() - first, slot) / slot;
-                    x += Math.cos(angle);
-                    y += Math.sin(angle);
-                }
-            }
-            long phase = (long) ((Math.atan2(y, x) / (2 * Math.PI) + 1) % 1 * slot);
-            long start = first + phase + slot / 2;
-            for (Observation o : seen) {
-                if (o.direction() != direction) {
-                    continue;
-                }
-                long at = o.nanoTime() - start;
-                if (at < 0) {
-                    continue;
-                }
-                int second = (int) (at / 1_000_000_000L);
-                if (second < MEASURED_SECONDS) {
-                    counts[dir][second]++;
-                }
-            }
-        }
-        return counts;
+        return new int[][] {
+            ConstantRate.perSecond(seen, Direction.FORWARD, first, MEASURED_SECONDS, RATE),
+            ConstantRate.perSecond(seen, Direction.BACKWARD, first, MEASURED_SECONDS, RATE)};
     }
-
 
     private static Set<Integer> sizes(List<Observation> seen) {
         long start = seen.get(0).nanoTime() + TimeUnit.SECONDS.toNanos(2);

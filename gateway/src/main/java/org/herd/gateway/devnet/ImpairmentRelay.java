@@ -43,8 +43,10 @@ public final class ImpairmentRelay implements Closeable {
 
     private final DatagramChannel front;
     private final InetSocketAddress target;
-    private final long delayNanos;
-    private final double lossRate;
+    private volatile long delayNanos;
+    private volatile double lossRate;
+    /** When the last delayed datagram is due (guarded by {@code random}): a lowered delay never reorders. */
+    private long lastDue;
     private final SplittableRandom random;
     private final ScheduledThreadPoolExecutor delayer;
     private final Map<SocketAddress, DatagramChannel> backs = new ConcurrentHashMap<>();
@@ -62,6 +64,7 @@ public final class ImpairmentRelay implements Closeable {
     private int count;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong delayed = new AtomicLong();
     private volatile boolean recording = true;
     private volatile boolean blackhole;
     private volatile boolean closed;
@@ -114,6 +117,31 @@ public final class ImpairmentRelay implements Closeable {
     /** Datagrams dropped so far, by the loss rate or while {@link #blackhole(boolean) blackholed}. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /**
+     * Changes the one-way delay (each direction) from now on, e.g. to impair one link for a while
+     * in the middle of a run. Datagrams keep their order: after a lowered delay, a datagram is not
+     * sent before one that arrived earlier.
+     */
+    public void delay(long delay, TimeUnit unit) {
+        if (delay < 0) {
+            throw new IllegalArgumentException("delay must be >= 0");
+        }
+        this.delayNanos = unit.toNanos(delay);
+    }
+
+    /** Changes the loss rate (each direction, in [0, 1)) from now on. */
+    public void loss(double rate) {
+        if (rate < 0 || rate >= 1) {
+            throw new IllegalArgumentException("loss must be in [0, 1)");
+        }
+        this.lossRate = rate;
+    }
+
+    /** Datagrams passed on later than they arrived so far (by the delay, or to keep order after it was lowered). */
+    public long delayed() {
+        return delayed.get();
     }
 
     /** While true, every datagram is dropped (emulates a cut link or an active dropping attack). */
@@ -219,18 +247,25 @@ public final class ImpairmentRelay implements Closeable {
             record(now, direction, datagram.remaining(), source);
         }
         boolean lose;
+        long due;
         synchronized (random) {
-            lose = lossRate > 0 && random.nextDouble() < lossRate;
+            double loss = lossRate;
+            lose = loss > 0 && random.nextDouble() < loss;
+            due = lose || blackhole ? now : Math.max(now + delayNanos, lastDue);
+            if (due != now) {
+                lastDue = due; // only delayed datagrams order later ones
+            }
         }
         if (blackhole || lose) {
             dropped.incrementAndGet();
             return;
         }
-        if (delayNanos == 0) {
+        if (due == now) {
             send(out, datagram, to);   // straight from the receive buffer: nothing allocated
         } else {
             ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram).flip();
-            delayer.schedule(() -> send(out, copy, to), delayNanos, TimeUnit.NANOSECONDS);
+            delayed.incrementAndGet();
+            delayer.schedule(() -> send(out, copy, to), due - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
     }
 

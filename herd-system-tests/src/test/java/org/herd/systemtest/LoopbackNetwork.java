@@ -1,0 +1,313 @@
+package org.herd.systemtest;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.herd.core.crypto.ClientCertificate;
+import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.KeyFiles;
+import org.herd.core.crypto.MixDescriptor;
+import org.herd.core.crypto.NodeKeys;
+import org.herd.core.directory.ZoneBootstrap;
+import org.herd.core.mix.MixNode;
+import org.herd.gateway.devnet.HostPort;
+import org.herd.gateway.devnet.ImpairmentRelay;
+import org.herd.gateway.network.NetworkLayout;
+
+/**
+ * A Herd network of real processes on loopback, built the way {@code herd devnet} builds it but
+ * with every process in the test's hands: two zones ({@code azone}, {@code bzone}) of two Mixes
+ * ({@code azone-mix0} ...), a directory per zone ({@code azone-directory}, with its SQLite file), two
+ * clients — alice at {@code azone-mix0}, bob at {@code bzone-mix1} — each with the other's
+ * certificate, so {@code call} on standard input calls the other. Eight JVMs, each started with
+ * {@code --exit-on-stdin-eof}. Processes can be SIGKILLed ({@link #kill}) and started again on
+ * the same configuration and state ({@link #restart}).
+ *
+ * <p>With {@code observe}, a wire observer ({@link ImpairmentRelay}) stands on every Mix↔Mix link
+ * (in front of the Mix that is dialled: two intra-zone, four inter-zone) and on both client links
+ * (each client is given a layout in which its Mix's descriptor, re-signed by the zone directory,
+ * points at the relay).
+ */
+final class LoopbackNetwork implements AutoCloseable {
+
+    static final int RATE_CLIENT = 2;
+    static final int RATE_MIX = 8;
+    private static final long DAY_MS = 86_400_000L;
+
+    /** One observed link: a name, its relay, its rate in cells per tick. */
+    record Link(String name, ImpairmentRelay relay, int rate, boolean interZone) {
+    }
+
+    private final Path dir;
+    private final Map<String, Path> configs = new LinkedHashMap<>();
+    private final Map<String, DevnetProcess> processes = new LinkedHashMap<>();
+    private final List<DevnetProcess> started = new ArrayList<>();
+    private final List<Link> links = new ArrayList<>();
+    private int restarts;
+
+    private LoopbackNetwork(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Writes the PKI, layouts and configs into {@code dir} and starts the 8 processes. */
+    static LoopbackNetwork start(Path dir, boolean observe) throws IOException {
+        LoopbackNetwork net = new LoopbackNetwork(dir);
+        try {
+            net.write(observe);
+            for (String name : net.configs.keySet()) {
+                net.launch(name);
+            }
+            return net;
+        } catch (IOException | RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /** The process called {@code name} (its latest start). */
+    DevnetProcess process(String name) {
+        DevnetProcess p = processes.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no process " + name + " in " + processes.keySet());
+        }
+        return p;
+    }
+
+    /** The observed links (empty without {@code observe}); client links first. */
+    List<Link> links() {
+        return links;
+    }
+
+    /** The SQLite file of zone {@code zone}'s directory. */
+    Path directoryStore(String zone) {
+        return dir.resolve("zones").resolve(zone).resolve("directory").resolve("directory.db");
+    }
+
+    /** Waits until every Mix and client printed {@code ready} (every link and circuit up, clients registered). */
+    void awaitReady(int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (Map.Entry<String, DevnetProcess> e : processes.entrySet()) {
+            if (!e.getKey().endsWith("-directory")) {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()));
+                assertNotNull(e.getValue().await("\"event\":\"ready\"", left), e.getKey() + " not ready");
+            }
+        }
+    }
+
+    /** Writes {@code command} and a newline to the standard input of {@code name}. */
+    void send(String name, String command) throws IOException {
+        OutputStream in = process(name).process.getOutputStream();
+        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /**
+     * {@code caller} calls {@code callee} (the other client); waits until both report their
+     * {@code n}-th connected call.
+     */
+    void call(String caller, String callee, int n) throws IOException, InterruptedException {
+        send(caller, "call");
+        for (String who : List.of(caller, callee)) {
+            DevnetProcess p = process(who);
+            assertNotNull(p.awaitNth("\"event\":\"connected\"", n, 20_000), "call " + n + " not connected at " + who + ": " + p.lines());
+        }
+    }
+
+    /** {@code who} hangs up; waits for its {@code n}-th ended line and returns it. */
+    String hangUp(String who, int n) throws IOException, InterruptedException {
+        send(who, "hangup");
+        DevnetProcess p = process(who);
+        String ended = p.awaitNth("\"event\":\"ended\"", n, 10_000);
+        assertNotNull(ended, "call " + n + " did not end at " + who + ": " + p.lines());
+        return ended;
+    }
+
+    /** SIGKILLs {@code name} (its real pid: no shutdown hook runs) and waits until it is gone. */
+    void kill(String name) throws InterruptedException {
+        Process p = process(name).process;
+        p.destroyForcibly();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError(name + " (pid " + p.pid() + ") survived SIGKILL");
+        }
+    }
+
+    /** Starts {@code name} again with the same configuration (keys, database) as before. */
+    DevnetProcess restart(String name) throws IOException {
+        if (process(name).process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        return launch(name);
+    }
+
+    private DevnetProcess launch(String name) throws IOException {
+        String role = name.endsWith("-directory") ? "zone-directory" : name.contains("-mix") ? "mix" : "client";
+        String log = processes.containsKey(name) ? name + "-" + ++restarts + ".log" : name + ".log";
+        DevnetProcess p = new DevnetProcess(dir.resolve(log), role, "--config", configs.get(name).toString(),
+                "--exit-on-stdin-eof");
+        started.add(p);
+        processes.put(name, p);
+        return p;
+    }
+
+    private void write(boolean observe) throws IOException {
+        SecureRandom random = new SecureRandom();
+        long now = System.currentTimeMillis();
+        long from = now - DAY_MS;
+        long until = now + 30 * DAY_MS;
+        Map<String, List<InetSocketAddress>> addresses = new TreeMap<>();
+        for (String zone : List.of("azone", "bzone")) {
+            addresses.put(zone, List.of(freePort(), freePort()));
+        }
+        ZoneBootstrap.Network pki = ZoneBootstrap.generate(addresses, from, until, random);
+        ZoneBootstrap.write(pki, dir);
+        Map<String, NetworkLayout.Zone> zones = new LinkedHashMap<>();
+        Map<IdentityPublicKey, Path> mixDirs = new LinkedHashMap<>();
+        Map<IdentityPublicKey, String> mixNames = new LinkedHashMap<>();
+        List<MixDescriptor> all = new ArrayList<>();
+        Path network = dir.resolve("network.properties");
+        for (String zone : addresses.keySet()) {
+            ZoneBootstrap.Zone bz = pki.zones().get(zone);
+            Path dd = dir.resolve("zones").resolve(zone).resolve("directory");
+            List<MixDescriptor> mixes = new ArrayList<>();
+            for (int m = 0; m < bz.mixes().size(); m++) {
+                MixDescriptor d = bz.mixes().get(m).descriptor();
+                mixes.add(d);
+                all.add(d);
+                mixDirs.put(d.mixKey(), dir.resolve("zones").resolve(zone).resolve("mixes").resolve(Integer.toString(m)));
+                mixNames.put(d.mixKey(), zone + "-mix" + m);
+            }
+            zones.put(zone, new NetworkLayout.Zone(zone, bz.certificate(), freePort(), mixes));
+            configs.put(zone + "-directory", config(dd.resolve("directory.properties"), Map.of(
+                    "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString(),
+                    "store", directoryStore(zone).toString())));
+        }
+        String[] names = {"alice", "bob"};
+        String[] clientZones = {"azone", "bzone"};
+        int[] clientMixIndex = {0, 1};
+        Path[] certs = new Path[2];
+        Path[] ids = new Path[2];
+        Set<IdentityPublicKey> clientKeys = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            IdentityKeyPair ck = IdentityKeyPair.generate(random);
+            clientKeys.add(ck.publicKey());
+            Path cd = Files.createDirectories(dir.resolve("clients").resolve(names[i]));
+            ids[i] = cd.resolve("identity.key");
+            KeyFiles.writeIdentity(ids[i], ck, true);
+            ClientCertificate cert = ClientCertificate.issue(pki.zones().get(clientZones[i]).directory(), clientZones[i],
+                    random.nextLong(), ck.publicKey(), from, until);
+            certs[i] = cd.resolve("certificate.bin");
+            Files.write(certs[i], cert.encoded());
+        }
+        MixNode.Rates rates = new MixNode.Rates(RATE_CLIENT, RATE_MIX, RATE_MIX, 2);
+        new NetworkLayout(pki.root().publicKey(), zones, clientKeys, rates).write(network);
+        for (MixDescriptor d : all) {
+            Map<String, String> cfg = new LinkedHashMap<>();
+            cfg.put("network", network.toString());
+            cfg.put("keys", mixDirs.get(d.mixKey()).toString());
+            if (observe) {
+                for (MixDescriptor other : all) {
+                    if (MixNode.lower(d.mixKey(), other.mixKey())) {
+                        ImpairmentRelay relay = relay(other.address(), random);
+                        boolean inter = !other.zone().equals(d.zone());
+                        links.add(new Link(mixNames.get(d.mixKey()) + "->" + mixNames.get(other.mixKey()), relay, RATE_MIX, inter));
+                        cfg.put("dial." + other.mixKey().toHex(), HostPort.format(relay.address()));
+                    }
+                }
+            }
+            configs.put(mixNames.get(d.mixKey()), config(mixDirs.get(d.mixKey()).resolve("mix.properties"), cfg));
+        }
+        for (int i = 0; i < 2; i++) {
+            ZoneBootstrap.Zone z = pki.zones().get(clientZones[i]);
+            MixDescriptor mine = zones.get(clientZones[i]).mixes().get(clientMixIndex[i]);
+            Path layout = network;
+            if (observe) {
+                // The client's layout carries its Mix's descriptor re-issued by the zone directory at a relay.
+                ImpairmentRelay relay = relay(mine.address(), random);
+                links.add(i, new Link(names[i] + "->" + mixNames.get(mine.mixKey()), relay, RATE_CLIENT, false));
+                List<MixDescriptor> mixes = new ArrayList<>();
+                for (ZoneBootstrap.Mix m : z.mixes()) {
+                    MixDescriptor d = m.descriptor();
+                    mixes.add(d.mixKey().equals(mine.mixKey())
+                            ? MixDescriptor.issue(z.directory(), clientZones[i], d.mixKey(), m.keys().onion().publicKey(),
+                                    relay.address(), from, until)
+                            : d);
+                }
+                Map<String, NetworkLayout.Zone> own = new LinkedHashMap<>(zones);
+                NetworkLayout.Zone a = zones.get(clientZones[i]);
+                own.put(clientZones[i], new NetworkLayout.Zone(clientZones[i], a.certificate(), a.directory(), mixes));
+                layout = dir.resolve("network-" + names[i] + ".properties");
+                new NetworkLayout(pki.root().publicKey(), own, clientKeys, rates).write(layout);
+            }
+            Map<String, String> cfg = new LinkedHashMap<>();
+            cfg.put("network", layout.toString());
+            cfg.put("identity", ids[i].toString());
+            cfg.put("certificate", certs[i].toString());
+            cfg.put("mix", mine.mixKey().toHex());
+            cfg.put("peer-certificate", certs[1 - i].toString());
+            configs.put(names[i], config(ids[i].resolveSibling("client.properties"), cfg));
+        }
+    }
+
+    /** Stops every process ever started (standard input closed, SIGTERM, SIGKILL after 10 s) and every relay. */
+    @Override
+    public void close() {
+        for (DevnetProcess p : started) {
+            try {
+                p.process.getOutputStream().close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        for (DevnetProcess p : started) {
+            try {
+                p.close();
+            } catch (InterruptedException e) {
+                p.process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Link l : links) {
+            try {
+                l.relay().close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static ImpairmentRelay relay(InetSocketAddress target, SecureRandom random) throws IOException {
+        return ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), target, 0,
+                TimeUnit.MILLISECONDS, 0, random.nextLong());
+    }
+
+    private static Path config(Path file, Map<String, String> values) throws IOException {
+        StringBuilder sb = new StringBuilder("# written by LoopbackNetwork (system tests)\n");
+        values.forEach((k, v) -> sb.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
+    /** A UDP port free on loopback now (the child binds it a moment later). */
+    private static InetSocketAddress freePort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
+        }
+    }
+}
