@@ -40,8 +40,12 @@ import picocli.CommandLine.Command;
  * process. The one-way delay {@code receive time − send time} is valid between processes on one
  * host (one clock); it is not monotonic across an NTP step, which a short self-test ignores.
  *
- * <p>JSON lines: listening, linked, registered, ready, connected (setup_ms), incoming,
- * ended (frames_sent, frames_received, frames_corrupted, frames_dropped, delays_us), stopped.
+ * <p>JSON lines: listening, linked, registered, ready, connected (setup_ms), incoming, rejoin, resumed,
+ * frame_gap (an intact frame arrived more than {@link #GAP_REPORT_MILLIS} after the previous one:
+ * gap_ms, seq_before, seq_after, received_before: intact frames of the call before the gap — how
+ * long a resume interrupted the audio),
+ * ended (frames_sent, frames_received, frames_corrupted, frames_dropped, frames_intact, frames_out_of_order,
+ * max_gap_ms, delays_us), stopped.
  */
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Run a Herd test client; prints JSON lines.")
 public final class ClientCommand implements Callable<Integer> {
@@ -49,6 +53,8 @@ public final class ClientCommand implements Callable<Integer> {
     /** Bytes of a test frame (one 20 ms G.711 frame). */
     static final int FRAME = 160;
     private static final int MAX_DELAYS = 100_000;
+    /** A pause between two received frames longer than this is reported as a frame_gap line. */
+    static final long GAP_REPORT_MILLIS = 200;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,6 +66,11 @@ public final class ClientCommand implements Callable<Integer> {
     private final long[] delays = new long[MAX_DELAYS];
     private int delayCount;
     private long corrupted;
+    private long lastFrameNanos;
+    private int lastSeq;
+    private long outOfOrder;
+    private long received;
+    private long maxGapNanos;
     private int sequence;
     private long callStartNanos;
     private boolean readyPrinted;
@@ -171,6 +182,22 @@ public final class ClientCommand implements Callable<Integer> {
                 if (delayCount < MAX_DELAYS) {
                     delays[delayCount++] = now - Bytes.getLong(buffer, offset);
                 }
+                received++;
+                long at = System.nanoTime();
+                int seq = Bytes.getInt(buffer, offset + 8);
+                if (lastFrameNanos != 0) {
+                    long gap = at - lastFrameNanos;
+                    maxGapNanos = Math.max(maxGapNanos, gap);
+                    if (seq <= lastSeq) {
+                        outOfOrder++;
+                    }
+                    if (gap > TimeUnit.MILLISECONDS.toNanos(GAP_REPORT_MILLIS)) {
+                        proc.emit("{\"event\":\"frame_gap\",\"gap_ms\":" + String.format(java.util.Locale.ROOT, "%.1f", gap / 1e6)
+                                + ",\"seq_before\":" + lastSeq + ",\"seq_after\":" + seq + ",\"received_before\":" + (received - 1) + "}");
+                    }
+                }
+                lastFrameNanos = at;
+                lastSeq = seq;
             }
         };
         Runnable tick = () -> {
@@ -233,13 +260,20 @@ public final class ClientCommand implements Callable<Integer> {
         muted = false;
         delayCount = 0;
         corrupted = 0;
+        lastFrameNanos = 0;
+        outOfOrder = 0;
+        received = 0;
+        maxGapNanos = 0;
     }
 
     private String ended(Call call, int reason) {
         StringBuilder sb = new StringBuilder("{\"event\":\"ended\",\"caller\":").append(call.isCaller())
                 .append(",\"reason\":").append(reason).append(",\"frames_sent\":").append(call.framesSent())
                 .append(",\"frames_received\":").append(call.framesReceived()).append(",\"frames_corrupted\":").append(corrupted)
-                .append(",\"frames_dropped\":").append(call.framesDropped()).append(",\"delays_us\":[");
+                .append(",\"frames_dropped\":").append(call.framesDropped()).append(",\"frames_intact\":").append(received)
+                .append(",\"frames_out_of_order\":").append(outOfOrder)
+                .append(",\"max_gap_ms\":").append(String.format(java.util.Locale.ROOT, "%.1f", maxGapNanos / 1e6))
+                .append(",\"delays_us\":[");
         long[] d = Arrays.copyOf(delays, delayCount);
         for (int i = 0; i < d.length; i++) {
             sb.append(i == 0 ? "" : ",").append(d[i]);
