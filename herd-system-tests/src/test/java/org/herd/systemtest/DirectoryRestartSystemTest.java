@@ -1,0 +1,80 @@
+package org.herd.systemtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A zone directory killed with SIGKILL and started again on the same SQLite file loses no
+ * registration it acknowledged (§3.3; docs/directory.md), at process level: on a
+ * {@link LoopbackNetwork}, bob's {@code bzone-directory} is SIGKILLed the moment bob reports his
+ * REGISTER acknowledged, alice's {@code azone-directory} a moment later; both are restarted on
+ * their databases, the Mixes link to them again, and then alice calls bob and bob calls alice
+ * without either registering again: each call needs a LOOKUP answered by the restarted directory
+ * of the callee's zone from a registration written before the kill (a lost or stale one would
+ * name a rendezvous Mix and cookie where the callee no longer waits, and the call would not connect).
+ */
+class DirectoryRestartSystemTest {
+
+    private static final String REGISTERED = "\"event\":\"registered\"";
+    /** An acknowledged REGISTER (STATUS_OK); a Mix whose directory link is not up yet answers another status, and the client retries. */
+    private static final String ACKNOWLEDGED = "\"status\":0";
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void killedDirectoryRestartsWithEveryAcknowledgedRegistration(@TempDir Path dir) throws Exception {
+        try (LoopbackNetwork net = LoopbackNetwork.start(dir, false)) {
+            DevnetProcess alice = net.process("alice");
+            DevnetProcess bob = net.process("bob");
+            String bobRegistered = bob.await(l -> l.contains(REGISTERED) && l.contains(ACKNOWLEDGED), 90_000);
+            long ackSeen = System.nanoTime();
+            net.kill("bzone-directory");
+            long killMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ackSeen);
+            assertNotNull(bobRegistered, "bob never registered: " + bob.lines());
+            String aliceRegistered = alice.await(l -> l.contains(REGISTERED) && l.contains(ACKNOWLEDGED), 60_000);
+            assertNotNull(aliceRegistered, "alice never registered: " + alice.lines());
+            net.kill("azone-directory");
+            System.out.println("DirectoryRestartSystemTest: bzone-directory SIGKILLed and reaped " + killMs
+                    + " ms after bob's acknowledgement arrived; database " + Files.size(net.directoryStore("bzone")) + " bytes");
+
+            List<String> zones = List.of("azone", "bzone");
+            long restartedAt = System.nanoTime();
+            for (String zone : zones) {
+                net.restart(zone + "-directory");
+            }
+            for (String zone : zones) {
+                DevnetProcess d = net.process(zone + "-directory");
+                // Every Mix (2 zones × 2) links to every zone directory; they redial the restarted one.
+                assertNotNull(d.awaitNth("\"event\":\"link_up\"", 4, 40_000), zone + "-directory: the Mixes did not link again: " + d.lines());
+            }
+            System.out.println("DirectoryRestartSystemTest: every Mix linked to the restarted directories after "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt) + " ms");
+            net.awaitReady(30);
+
+            net.call("alice", "bob", 1);
+            net.hangUp("alice", 1);
+            net.call("bob", "alice", 2);
+            net.hangUp("bob", 2);
+
+            for (String zone : zones) {
+                List<String> lines = net.process(zone + "-directory").lines();
+                assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"lookup\"") && l.contains("\"status\":0")),
+                        zone + "-directory (restarted) answered no LOOKUP from its database: " + lines);
+                assertTrue(lines.stream().noneMatch(l -> l.contains("\"event\":\"register\"")),
+                        zone + "-directory (restarted) was sent a REGISTER; the test must not rely on one: " + lines);
+            }
+            for (DevnetProcess client : List.of(alice, bob)) {
+                assertEquals(1, client.lines().stream().filter(l -> l.contains(REGISTERED) && l.contains(ACKNOWLEDGED)).count(),
+                        "a client registered again: " + client.lines());
+            }
+        }
+    }
+}
