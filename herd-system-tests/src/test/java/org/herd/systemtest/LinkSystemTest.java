@@ -103,7 +103,8 @@ class LinkSystemTest {
 
     /**
      * Datagram counts per second and direction over {@link #MEASURED_SECONDS} seconds, starting
-     * about 2 s after the first datagram (the handshake and the first ticks are left out), binned
+     * about 2 s after the first datagram (the handshake and the first ticks are left out; the guard
+     * seconds from 1 s after it), binned
      * by {@link ConstantRate#perSecond}.
      */
     private static int[][] perSecond(List<Observation> seen) {
