@@ -34,16 +34,19 @@ class ConstantRateTest {
         assertTrue(constant(400, 74 * 4, 116 * 4, 67 * 4, 143 * 4, 400), "three boundaries, seen at load 35");
         assertTrue(constant(391, 409, 400, 400, 400), "a stall straddling the window's start: slots moved into the guard");
         assertTrue(constant(400, 400, 400, 391, 409), "... and its end");
+        assertTrue(constant(403, 402, 374, 425, 401, 400, 400, 395, 339, 466, 400, 400), "a stall before the guard, seen at load 40");
     }
 
     @Test
     void changesOfRateFail() {
         assertFalse(constant(400, 402, 402, 402, 400), "two extra cells a second");
-        assertFalse(constant(400, 409, 400, 400, 400), "a burst of extra cells");
-        assertFalse(constant(400, 409, 391, 400, 400), "slots early, then missing: not a stall");
-        assertFalse(constant(400, 400, 350, 400, 400), "cells missing (a cut upstream link)");
-        assertFalse(constant(400, 300, 400, 400, 400, 400, 500, 400), "a shift spread over more than four seconds");
-        assertFalse(constant(400, 401, 401, 401, 400), "+1 every second: the window is off by 3");
+        assertFalse(constant(400, 400, 400, 409, 400, 400, 400), "a burst of extra cells");
+        assertFalse(constant(400, 400, 409, 391, 400, 400), "slots early, then missing: not a stall");
+        assertFalse(constant(400, 400, 350, 400, 400, 400, 400), "cells missing (a cut upstream link)");
+        assertFalse(constant(400, 300, 400, 400, 400, 400, 500, 400), "behind for more than three boundaries");
+        assertFalse(constant(400, 400, 400, 401, 401, 401, 400, 400, 400, 400), "one extra cell a second for 3 s");
+        assertFalse(constant(400, 400, 400, 402, 400, 400, 400), "two extra cells once");
+        assertFalse(constant(400, 400, 400, 398, 400, 400, 400), "two cells missing");
     }
 
     @Test

@@ -59,10 +59,10 @@ class DirectoryRestartSystemTest {
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt) + " ms");
             net.awaitReady(30);
 
-            net.call("alice", "bob", 1);
-            net.hangUp("alice", 1);
-            net.call("bob", "alice", 2);
-            net.hangUp("bob", 2);
+            net.call("alice", "bob");
+            net.hangUp("alice");
+            net.call("bob", "alice");
+            net.hangUp("bob");
 
             for (String zone : zones) {
                 List<String> lines = net.process(zone + "-directory").lines();

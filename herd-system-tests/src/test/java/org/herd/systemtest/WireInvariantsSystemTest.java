@@ -61,15 +61,15 @@ class WireInvariantsSystemTest {
             windows.put("idle-before", window(WINDOW_SECONDS));
 
             // Call 1: alice calls bob.
-            net.call("alice", "bob", 1);
+            net.call("alice", "bob");
             Thread.sleep(300);
             windows.put("call-1", window(WINDOW_SECONDS));
-            String ended1 = net.hangUp("alice", 1);
+            String ended1 = net.hangUp("alice");
             Thread.sleep(300);
             windows.put("idle-between", window(WINDOW_SECONDS));
 
             // Call 2: bob calls alice; one inter-zone link is delayed in the middle of it.
-            net.call("bob", "alice", 2);
+            net.call("bob", "alice");
             Thread.sleep(300);
             windows.put("call-2", window(WINDOW_SECONDS));
             long delayedBefore = delayedLink.relay().delayed();
@@ -81,7 +81,7 @@ class WireInvariantsSystemTest {
                 delayedLink.relay().delay(0, TimeUnit.MILLISECONDS);
             }
             long delayedDatagrams = delayedLink.relay().delayed() - delayedBefore;
-            String ended2 = net.hangUp("bob", 2);
+            String ended2 = net.hangUp("bob");
             Thread.sleep(300);
             windows.put("idle-after", window(WINDOW_SECONDS));
 
