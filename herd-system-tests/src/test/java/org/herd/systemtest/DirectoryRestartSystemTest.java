@@ -60,9 +60,9 @@ class DirectoryRestartSystemTest {
             net.awaitReady(30);
 
             net.call("alice", "bob");
-            net.hangUp("alice");
+            net.hangUp("alice", "bob");
             net.call("bob", "alice");
-            net.hangUp("bob");
+            net.hangUp("bob", "alice");
 
             for (String zone : zones) {
                 List<String> lines = net.process(zone + "-directory").lines();

@@ -90,6 +90,11 @@ final class LoopbackNetwork implements AutoCloseable {
         return p;
     }
 
+    /** The names of the processes, directories first, then Mixes, then clients. */
+    List<String> names() {
+        return List.copyOf(processes.keySet());
+    }
+
     /** The observed links (empty without {@code observe}); client links first. */
     List<Link> links() {
         return links;
@@ -149,12 +154,18 @@ final class LoopbackNetwork implements AutoCloseable {
         }
     }
 
-    /** {@code who} hangs up its call; waits for the ended line and returns it. */
-    String hangUp(String who) throws IOException, InterruptedException {
+    /**
+     * {@code who} hangs up its call with {@code other}; waits until both report it ended (so the
+     * next call's outcome is not confused with this one's end) and returns {@code who}'s line.
+     */
+    String hangUp(String who, String other) throws IOException, InterruptedException {
         DevnetProcess p = process(who);
+        DevnetProcess q = process(other);
         long ended = count(p, ENDED);
+        long otherEnded = count(q, ENDED);
         send(who, "hangup");
         assertNotNull(p.await(l -> count(p, ENDED) > ended, 10_000), "the call did not end at " + who + ": " + p.lines());
+        assertNotNull(q.await(l -> count(q, ENDED) > otherEnded, 10_000), "the call did not end at " + other + ": " + q.lines());
         return p.lines().stream().filter(l -> l.contains(ENDED)).skip(ended).findFirst().orElseThrow();
     }
 

@@ -60,7 +60,7 @@ class ResumeSystemTest {
             assertNotNull(bob.await("\"event\":\"frame_gap\"", 10_000), "bob got no frames after the resume: " + bob.lines());
             assertNotNull(alice.await("\"event\":\"frame_gap\"", 10_000), "alice got no frames after the resume: " + alice.lines());
             Thread.sleep(2000);
-            String aliceEnded = net.hangUp("alice");
+            String aliceEnded = net.hangUp("alice", "bob");
             assertNotNull(bob.await(l -> since(bob, bobFrom).stream().anyMatch(x -> x.contains("\"event\":\"ended\"")), 10_000),
                     "bob's side did not end: " + bob.lines());
             String bobEnded = since(bob, bobFrom).stream().filter(l -> l.contains("\"event\":\"ended\"")).findFirst().orElseThrow();

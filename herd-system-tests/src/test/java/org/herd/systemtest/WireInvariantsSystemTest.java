@@ -64,7 +64,7 @@ class WireInvariantsSystemTest {
             net.call("alice", "bob");
             Thread.sleep(300);
             windows.put("call-1", window(WINDOW_SECONDS));
-            String ended1 = net.hangUp("alice");
+            String ended1 = net.hangUp("alice", "bob");
             Thread.sleep(300);
             windows.put("idle-between", window(WINDOW_SECONDS));
 
@@ -81,7 +81,7 @@ class WireInvariantsSystemTest {
                 delayedLink.relay().delay(0, TimeUnit.MILLISECONDS);
             }
             long delayedDatagrams = delayedLink.relay().delayed() - delayedBefore;
-            String ended2 = net.hangUp("bob");
+            String ended2 = net.hangUp("bob", "alice");
             Thread.sleep(300);
             windows.put("idle-after", window(WINDOW_SECONDS));
 
@@ -99,6 +99,12 @@ class WireInvariantsSystemTest {
             windows.put("recovered", window(IMPAIRED_SECONDS));
             Thread.sleep(1100); // the guard second after the run
 
+            // No link went down or came up again during the run (the blackhole stays under the
+            // silence timeout), so no second of it is the partial first second of a link.
+            for (String name : net.names()) {
+                List<String> down = net.process(name).lines().stream().filter(l -> l.contains("\"event\":\"link_down\"")).toList();
+                assertTrue(down.isEmpty(), name + " lost a link during the run: " + down);
+            }
             // The run did what it claims: two calls carried frames, the impairments bit.
             System.out.println("WireInvariantsSystemTest: call 1 " + summary(ended1) + "; call 2 " + summary(ended2)
                     + "; delayed " + delayedDatagrams + " datagrams on " + delayedLink.name()
