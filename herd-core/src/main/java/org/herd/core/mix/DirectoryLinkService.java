@@ -23,6 +23,15 @@ public final class DirectoryLinkService {
 
         /** A LOOKUP. */
         ControlMessages.Answer lookup(ControlMessages.Lookup request);
+
+        /**
+         * A whole directory-protocol request from {@code peer} (a Mix, or a joining client); the
+         * response bytes, or null if this directory serves none (then the request is counted as
+         * malformed).
+         */
+        default byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
+            return null;
+        }
     }
 
     private final Handler handler;
@@ -34,8 +43,13 @@ public final class DirectoryLinkService {
         this.handler = Objects.requireNonNull(handler);
     }
 
-    /** The reply message to {@code message}, or null if it is malformed (counted). */
+    /** The reply message to {@code message}, or null if it is malformed (counted); the sender unknown. */
     public byte[] serve(byte[] message) {
+        return serve(null, message);
+    }
+
+    /** The reply message to {@code message} from {@code peer}, or null if it is malformed (counted). */
+    public byte[] serve(IdentityPublicKey peer, byte[] message) {
         try {
             DirectoryLinkCodec.Message m = DirectoryLinkCodec.parse(message);
             byte[] reply;
@@ -52,6 +66,13 @@ public final class DirectoryLinkService {
                 }
                 case DirectoryLinkCodec.LOOKUP -> reply = DirectoryLinkCodec.message(DirectoryLinkCodec.ANSWER, m.requestId(),
                         handler.lookup(ControlMessages.Lookup.decode(m.body())).encode());
+                case DirectoryLinkCodec.REQUEST -> {
+                    byte[] response = handler.request(peer, m.body());
+                    if (response == null) {
+                        throw new MalformedMessageException("this directory serves no directory-protocol requests");
+                    }
+                    reply = DirectoryLinkCodec.message(DirectoryLinkCodec.RESPONSE, m.requestId(), response);
+                }
                 default -> throw new MalformedMessageException("directory-link message type " + m.type());
             }
             served++;

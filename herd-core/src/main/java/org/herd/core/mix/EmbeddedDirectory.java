@@ -8,7 +8,9 @@ import org.herd.core.crypto.IdentityKeyPair;
 import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.crypto.ZoneCertificate;
+import org.herd.core.directory.DirectoryMessages;
 import org.herd.core.directory.DirectoryProtocolException;
+import org.herd.core.directory.DirectoryResponse;
 import org.herd.core.directory.DirectoryService;
 import org.herd.core.directory.DirectoryStore;
 import org.herd.core.directory.EpochSchedule;
@@ -29,14 +31,40 @@ public final class EmbeddedDirectory {
 
     private static final long DAY = 86_400_000L;
 
+    /**
+     * Rate settings of the directory.
+     *
+     * @param schedule the epochs (shared by every directory and Mix of the network)
+     * @param policy the rate policy of every adaptive scope (the zone's intra-zone Mix links and
+     *     its Mix links to each peer zone); both directories of a pair must use the same
+     * @param peerZones the zones whose directories this one agrees inter-zone rates with
+     */
+    public record Options(EpochSchedule schedule, RatePolicy policy, Set<String> peerZones) {
+        /** Checks. */
+        public Options {
+            java.util.Objects.requireNonNull(schedule);
+            java.util.Objects.requireNonNull(policy);
+            peerZones = Set.copyOf(peerZones);
+        }
+
+        /** One-hour epochs from a day before {@code nowMillis}, {@link RatePolicy#DEFAULTS}, no peer zones. */
+        public static Options defaults(long nowMillis) {
+            return new Options(new EpochSchedule(nowMillis - DAY, EpochSchedule.DEFAULT_LENGTH_MILLIS), RatePolicy.DEFAULTS,
+                    Set.of());
+        }
+    }
+
     private final String zone;
     private final DirectoryService service;
     private final DirectoryStore store;
+    private final LinkRateController rates;
+    private final java.util.Map<IdentityPublicKey, byte[]> joined = new java.util.LinkedHashMap<>();
 
-    private EmbeddedDirectory(String zone, DirectoryService service, DirectoryStore store) {
+    private EmbeddedDirectory(String zone, DirectoryService service, DirectoryStore store, LinkRateController rates) {
         this.zone = zone;
         this.service = service;
         this.store = store;
+        this.rates = rates;
     }
 
     /**
@@ -46,15 +74,31 @@ public final class EmbeddedDirectory {
      */
     public static EmbeddedDirectory open(IdentityKeyPair directoryKey, ZoneCertificate certificate, IdentityPublicKey root,
             List<MixDescriptor> mixes, Path database, Clock clock, SecureRandom random) {
+        return open(directoryKey, certificate, root, mixes, database, clock, random, Options.defaults(clock.epochMillis()));
+    }
+
+    /**
+     * Like {@link #open(IdentityKeyPair, ZoneCertificate, IdentityPublicKey, List, Path, Clock, SecureRandom)}
+     * with the given epochs, rate policy and peer zones; announced rates are restored from the store.
+     *
+     * @throws IllegalStateException if a descriptor is refused (not signed by this directory)
+     */
+    public static EmbeddedDirectory open(IdentityKeyPair directoryKey, ZoneCertificate certificate, IdentityPublicKey root,
+            List<MixDescriptor> mixes, Path database, Clock clock, SecureRandom random, Options options) {
         String zone = certificate.zone();
         long now = clock.epochMillis();
         DirectoryStore store = DirectoryStore.openSqlite(database, now);
-        EpochSchedule schedule = new EpochSchedule(now - DAY, EpochSchedule.DEFAULT_LENGTH_MILLIS);
-        LinkRateController rates = new LinkRateController(zone, RatePolicy.DEFAULTS, schedule, clock);
+        EpochSchedule schedule = options.schedule();
+        LinkRateController rates = new LinkRateController(zone, options.policy(), schedule, clock);
         rates.addScope(RateScope.intraZone(zone));
+        for (String peer : new java.util.TreeSet<>(options.peerZones())) {
+            rates.addScope(RateScope.interZone(zone, peer));
+        }
         Set<IdentityPublicKey> enrolled = Set.copyOf(mixes.stream().map(MixDescriptor::mixKey).toList());
+        // Documents re-signed at least every epoch/4 (at most a minute), so the rates they list follow the epochs.
+        long refresh = Math.max(1, Math.min(60_000L, schedule.lengthMillis() / 4));
         DirectoryService.Settings settings = new DirectoryService.Settings(30 * DAY, 7 * DAY, DAY, 300_000L,
-                3_600_000L, 60_000L, 100_000, enrolled, Set.of());
+                3_600_000L, refresh, 100_000, enrolled, options.peerZones());
         DirectoryService service = new DirectoryService(settings, directoryKey, certificate, root, store, rates, schedule,
                 clock, random);
         for (MixDescriptor d : mixes) {
@@ -65,7 +109,42 @@ public final class EmbeddedDirectory {
                 throw new IllegalStateException("descriptor of " + d.mixKey() + " refused: " + e.getMessage(), e);
             }
         }
-        return new EmbeddedDirectory(zone, service, store);
+        service.restoreRates();
+        return new EmbeddedDirectory(zone, service, store, rates);
+    }
+
+    /** The rate controller. */
+    public LinkRateController rates() {
+        return rates;
+    }
+
+    /**
+     * Answers one directory-protocol request; remembers the certificate of every client that
+     * JOINed since start (so the role can push them to the zone's Mixes).
+     */
+    public byte[] handle(byte[] request) {
+        byte[] response = service.handle(request);
+        if (DirectoryMessages.peekType(request) == DirectoryMessages.JOIN) {
+            try {
+                DirectoryResponse r = DirectoryMessages.decodeResponse(response);
+                if (r.isOk()) {
+                    byte[] cert = DirectoryResponse.JoinResult.decode(r.body()).clientCertificate();
+                    synchronized (joined) {
+                        joined.put(org.herd.core.crypto.ClientCertificate.decode(cert).clientKey(), cert);
+                    }
+                }
+            } catch (DirectoryProtocolException | org.herd.core.crypto.CertificateException e) {
+                // Our own response: cannot happen; nothing to remember.
+            }
+        }
+        return response;
+    }
+
+    /** The certificates issued at JOIN since start, one per client (the latest). */
+    public List<byte[]> joinedClients() {
+        synchronized (joined) {
+            return List.copyOf(joined.values());
+        }
     }
 
     /** The service. */
@@ -85,6 +164,11 @@ public final class EmbeddedDirectory {
             @Override
             public org.herd.core.wire.ControlMessages.Answer lookup(org.herd.core.wire.ControlMessages.Lookup request) {
                 return RendezvousDirectoryEndpoint.lookup(request.zone().equals(zone) ? service::handle : null, request);
+            }
+
+            @Override
+            public byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
+                return handle(directoryRequest);
             }
         };
     }
