@@ -426,6 +426,11 @@ public final class MixNode implements AutoCloseable {
         return rates.classOf(scope);
     }
 
+    /** The Mix's zone. */
+    public String zone() {
+        return settings.zone();
+    }
+
     /** The circuit Mix (event loop). */
     public Mix mix() {
         return mix;
