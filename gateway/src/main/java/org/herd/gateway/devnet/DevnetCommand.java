@@ -100,8 +100,12 @@ public final class DevnetCommand implements Callable<Integer> {
     @Option(names = {"--rate-client"}, description = "Client link rate, cells per tick (default ${DEFAULT-VALUE}).")
     int rateClient = 2;
 
-    @Option(names = {"--rate-mix"}, description = "Mix link rate (intra- and inter-zone), cells per tick (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--rate-mix"}, description = "Mix link rate (intra- and inter-zone) at start, cells per tick (default ${DEFAULT-VALUE}).")
     int rateMix = 8;
+
+    @Option(names = "--epoch-seconds", description = "Rate epoch length: the zone directories decide the Mix link rates "
+            + "once per epoch from the Mixes' utilisation reports (default ${DEFAULT-VALUE}).")
+    int epochSeconds = 3600;
 
     /** A child process and the JSON lines it printed. */
     static final class Child {
@@ -279,8 +283,10 @@ public final class DevnetCommand implements Callable<Integer> {
             certs[i] = cd.resolve("certificate.bin");
             Files.write(certs[i], cert.encoded());
         }
-        new NetworkLayout(root.publicKey(), zoneMap, clientKeys,
-                new MixNode.Rates(rateClient, rateMix, rateMix, 2)).write(network);
+        long epochMillis = epochSeconds * 1000L;
+        new NetworkLayout(root.publicKey(), zoneMap, clientKeys, new MixNode.Rates(rateClient, rateMix, rateMix, 2),
+                new org.herd.core.directory.EpochSchedule(0, epochMillis), Math.min(60_000L, Math.max(250, epochMillis / 4)))
+                .write(network);
         // Mixes, with an impairment relay on every inter-zone link (in front of the Mix that is dialled).
         List<MixDescriptor> all = new ArrayList<>();
         zoneMap.values().forEach(z -> all.addAll(z.mixes()));

@@ -57,8 +57,11 @@ public final class MixCommand implements Callable<Integer> {
                     peers.add(new MixNode.Peer(m, at));
                 }
             }
+            // Rates follow the zone directory's signed documents (verified against the root);
+            // utilisation is reported to it during every epoch.
             settings = new MixNode.Settings(self.zone(), keys, self.address(), peers, layout.directories(),
-                    layout.clients(), layout.rates(), LinkConfig.defaults(), Mix.Config.defaults());
+                    layout.clients(), layout.rates(), LinkConfig.defaults(), Mix.Config.defaults(), layout.root(),
+                    layout.reportIntervalMillis());
         } catch (IllegalArgumentException | java.io.IOException e) {
             spec.commandLine().getErr().println("herd mix: " + options.config + ": " + e.getMessage());
             return 2;
@@ -80,6 +83,17 @@ public final class MixCommand implements Callable<Integer> {
             public void ready() {
                 proc.emit("{\"event\":\"ready\"}");
             }
+
+            @Override
+            public void rateScheduled(String rateClass, int rate, long tick) {
+                proc.emit("{\"event\":\"rate_scheduled\",\"class\":" + NodeProcess.q(rateClass) + ",\"rate\":" + rate
+                        + ",\"tick\":" + tick + ",\"at_ms\":" + tick * 20 + "}");
+            }
+
+            @Override
+            public void reportRefused(int status, String reason) {
+                proc.emit("{\"event\":\"report_refused\",\"status\":" + status + ",\"reason\":" + NodeProcess.q(reason) + "}");
+            }
         };
         try (MixNode node = MixNode.start(settings, SystemClock.INSTANCE, new SecureRandom(), events)) {
             proc.emit("{\"event\":\"listening\",\"role\":\"mix\",\"zone\":" + NodeProcess.q(settings.zone()) + ",\"address\":"
@@ -97,9 +111,13 @@ public final class MixCommand implements Callable<Integer> {
 
     private static String stats(MixNode node) {
         MixNode.Snapshot s = node.snapshot();
+        MixNode.DirectoryCounters d = node.directoryCounters();
         return "{\"event\":\"stats\",\"links\":" + s.linksUp() + ",\"circuits\":" + s.circuits() + ",\"registrations\":"
                 + s.registrations() + ",\"forward_drops\":" + s.forwardDrops() + ",\"backward_drops\":" + s.backwardDrops()
                 + ",\"send_drops\":" + s.sendDrops() + ",\"late_slots\":" + s.lateSlots() + ",\"directory_replies\":"
-                + s.directoryReplies() + ",\"directory_unreachable\":" + s.directoryUnreachable() + "}";
+                + s.directoryReplies() + ",\"directory_unreachable\":" + s.directoryUnreachable() + ",\"documents\":"
+                + d.documents() + ",\"rate_changes\":" + d.rateChanges() + ",\"reports_accepted\":" + d.reportsAccepted()
+                + ",\"reports_refused\":" + d.reportsRefused() + ",\"refused_at_capacity\":" + d.refusedAtCapacity()
+                + ",\"certified_clients\":" + d.certifiedClients() + "}";
     }
 }
