@@ -105,7 +105,7 @@ final class MixRates implements Mix.Admission {
         stats.put(intra, new Stats());
         for (String peer : peerZones) {
             if (!peer.equals(zone) && !inter.containsKey(peer)) {
-                RateClass rc = paced.newRateClass("inter-zone-mix " + RateScope.interZone(zone, peer), initial.interZone());
+                RateClass rc = paced.newRateClass(RateScope.interZone(zone, peer).toString(), initial.interZone());
                 inter.put(peer, rc);
                 scopes.put(rc, RateScope.interZone(zone, peer));
                 stats.put(rc, new Stats());
