@@ -74,10 +74,14 @@ public final class MixNode implements AutoCloseable {
      *     null: documents are ignored and the rates stay those of {@code rates}
      * @param reportIntervalMillis how often the Mix reports its utilisation to its zone directory
      *     during an epoch (it also reports once right after each epoch); 0: never
+     * @param mixes the other Mixes known at start; with a {@code root}, more are learned from the
+     *     directories' documents (every zone directory pushes its zone's descriptors)
+     * @param dial addresses to dial some Mixes at instead of their descriptor's (e.g. an
+     *     impairment relay); also for Mixes learned later
      */
     public record Settings(String zone, NodeKeys keys, InetSocketAddress listen, List<Peer> mixes,
             List<Directory> directories, Set<IdentityPublicKey> clients, Rates rates, LinkConfig link, Mix.Config mix,
-            IdentityPublicKey root, long reportIntervalMillis) {
+            IdentityPublicKey root, long reportIntervalMillis, Map<IdentityPublicKey, InetSocketAddress> dial) {
         /** Checks. */
         public Settings {
             Objects.requireNonNull(zone);
@@ -92,6 +96,14 @@ public final class MixNode implements AutoCloseable {
             if (reportIntervalMillis < 0) {
                 throw new IllegalArgumentException("reportIntervalMillis must be >= 0: " + reportIntervalMillis);
             }
+            dial = Map.copyOf(dial);
+        }
+
+        /** No dial overrides. */
+        public Settings(String zone, NodeKeys keys, InetSocketAddress listen, List<Peer> mixes,
+                List<Directory> directories, Set<IdentityPublicKey> clients, Rates rates, LinkConfig link, Mix.Config mix,
+                IdentityPublicKey root, long reportIntervalMillis) {
+            this(zone, keys, listen, mixes, directories, clients, rates, link, mix, root, reportIntervalMillis, Map.of());
         }
 
         /** Static rates and allow-list: no documents applied, no reports. */
@@ -137,12 +149,13 @@ public final class MixNode implements AutoCloseable {
      */
     public record DirectoryCounters(long documents, long badDocuments, long rateChanges, long lateRateChanges,
             long reportsSent, long reportsAccepted, long reportsRefused, long forwarded, long refusedAtCapacity,
-            int certifiedClients) {
+            int certifiedClients, long learnedMixes) {
     }
 
     private final Settings settings;
     private final NodeLinks links;
-    private final Map<IdentityPublicKey, Peer> mixesByKey = new HashMap<>();
+    // Written on the loop (documents add Mixes), read by the link endpoint's admission too.
+    private final Map<IdentityPublicKey, Peer> mixesByKey = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<IdentityPublicKey, Directory> directoriesByKey = new HashMap<>();
     private final Map<String, IdentityPublicKey> directoryOfZone = new HashMap<>();
     private Mix mix;
@@ -159,6 +172,7 @@ public final class MixNode implements AutoCloseable {
     private long reportsAccepted;
     private long reportsRefused;
     private long forwarded;
+    private long learnedMixes;
     private DirectoryLinkCodec.Assembler[] assemblers = new DirectoryLinkCodec.Assembler[16];
     private int messageIds;
     private boolean ready;
@@ -175,14 +189,13 @@ public final class MixNode implements AutoCloseable {
             directoryOfZone.put(d.zone(), d.key());
         }
         IdentityPublicKey self = settings.keys().identity().publicKey();
-        Set<IdentityPublicKey> inbound = new HashSet<>(settings.clients());
-        for (Peer p : settings.mixes()) {
-            inbound.add(p.ref().identity());
-        }
-        // Clients certified by the zone directory (pushed over the directory link) are admitted
-        // while their certificate is valid, besides the static allow-list.
+        Set<IdentityPublicKey> inbound = Set.copyOf(settings.clients());
+        // Mixes (configured, or learned from the directories' signed documents) and clients
+        // certified by the zone directory (pushed over the directory link, admitted while their
+        // certificate is valid) are admitted, besides the static allow-list.
         this.links = NodeLinks.start(settings.link(), settings.keys().identity(), settings.listen(),
-                k -> inbound.contains(k) || certifiedNow(k, clock), clock, l -> handler(l, clock, random, events));
+                k -> mixesByKey.containsKey(k) || inbound.contains(k) || certifiedNow(k, clock), clock,
+                l -> handler(l, clock, random, events));
         links.every(20, this::tick);
         links.every(MixRates.SAMPLE_MILLIS, this::sample);
         if (settings.reportIntervalMillis() > 0) {
@@ -347,8 +360,13 @@ public final class MixNode implements AutoCloseable {
                 badDocuments++;
                 return;
             }
-            doc.verify(settings.root(), clock);
+            List<org.herd.core.crypto.MixDescriptor> valid = doc.verify(settings.root(), clock);
             documents++;
+            for (org.herd.core.crypto.MixDescriptor m : valid) {
+                if (m.zone().equals(d.zone())) {
+                    learn(m);
+                }
+            }
             zoneCertificates.put(d.zone(), org.herd.core.crypto.ZoneCertificate.decode(doc.zoneCertificate()));
             if (d.zone().equals(settings.zone())) {
                 long before = rates.changesScheduled();
@@ -364,6 +382,26 @@ public final class MixNode implements AutoCloseable {
         } catch (org.herd.core.directory.DirectoryProtocolException | org.herd.core.crypto.CertificateException e) {
             badDocuments++;
         }
+    }
+
+    /**
+     * A Mix listed in its zone directory's verified document (GET_DIRECTORY pushed): joins the
+     * full mesh — admitted, dialled if this Mix's key is the lower, kept as a rendezvous peer.
+     */
+    private void learn(org.herd.core.crypto.MixDescriptor m) {
+        IdentityPublicKey key = m.mixKey();
+        IdentityPublicKey self = settings.keys().identity().publicKey();
+        if (key.equals(self) || mixesByKey.containsKey(key) || !directoryOfZone.containsKey(m.zone())) {
+            return;
+        }
+        InetSocketAddress dial = settings.dial().getOrDefault(key, m.address());
+        Peer p = new Peer(MixRef.of(m), dial);
+        mixesByKey.put(key, p);
+        mix.addRendezvousPeer(p.ref());
+        if (lower(self, key)) {
+            links.keep(dial, key);
+        }
+        learnedMixes++;
     }
 
     private void onClients(Directory d, byte[] body, Clock clock) {
@@ -418,7 +456,8 @@ public final class MixNode implements AutoCloseable {
     /** What the Mix did with its directories (read on the loop). */
     public DirectoryCounters directoryCounters() {
         return links.call(() -> new DirectoryCounters(documents, badDocuments, rates.changesScheduled(), rates.lateChanges(),
-                reportsSent, reportsAccepted, reportsRefused, forwarded, rates.refusedAtCapacity(), certified.size()));
+                reportsSent, reportsAccepted, reportsRefused, forwarded, rates.refusedAtCapacity(), certified.size(),
+                learnedMixes));
     }
 
     /** The rate class of {@code scope}'s links at this Mix, or null (event loop; tests and metrics). */
@@ -474,7 +513,10 @@ public final class MixNode implements AutoCloseable {
                 return false;
             }
         }
-        for (Peer p : settings.mixes()) {
+        if (mixesByKey.isEmpty()) {
+            return false; // no Mix known yet (they come with the directories' documents)
+        }
+        for (Peer p : mixesByKey.values()) {
             if (links.peerOf(p.ref().identity()) < 0 || mix.spareCircuits(p.ref().identity()) == 0) {
                 return false;
             }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * JOIN over the network (§3.5 of the Herd paper) on real links: clients that know only the root
+ * GET_DIRECTORY and JOIN over the network (§3.5 of the Herd paper) on real links. Mixes that know
+ * only the root key and the directories learn every other Mix from the signed documents the
+ * directories push, and form the full mesh. Clients that know only the root
  * key, their zone certificate and the directory's address JOIN over a direct link to the zone
  * directory, get their certificate, Herd address, a Mix and the signed document (the zone's Mixes),
  * and are admitted by that Mix because the directory pushed their certificate to the zone's Mixes
@@ -38,8 +40,18 @@ class JoinNetworkTest {
     void clientsJoinThroughTheirDirectoryAndAreAdmittedByTheCertificateItIssued(@TempDir Path tmp) throws Exception {
         try (ZoneNet net = new ZoneNet(new String[] {"alpha", "beta"}, new int[] {2, 1})) {
             net.startDirectories(tmp, EmbeddedDirectory.Options.defaults(net.now), true, 250);
+            // The Mixes know only the directories: the other Mixes come with the signed documents.
+            java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(3);
             net.startMixes(new MixNode.Rates(2, 8, 8, 2), Set.of(), net.root.publicKey(), 0, new MixNode.Events() {
-            });
+                @Override
+                public void ready() {
+                    ready.countDown();
+                }
+            }, true);
+            assertTrue(ready.await(60, TimeUnit.SECONDS), "the Mixes learned each other from the documents and linked");
+            for (MixNode m : net.mixes) {
+                assertEquals(2, m.directoryCounters().learnedMixes(), "every other Mix learned from a document");
+            }
             InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             IdentityKeyPair aliceKey = IdentityKeyPair.generate(net.random);
             IdentityKeyPair bobKey = IdentityKeyPair.generate(net.random);

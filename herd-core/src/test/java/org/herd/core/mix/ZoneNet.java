@@ -122,10 +122,16 @@ final class ZoneNet implements AutoCloseable {
     /** Starts every Mix; {@code root} null: documents ignored (static rates). */
     void startMixes(MixNode.Rates rates, Set<IdentityPublicKey> clients, IdentityPublicKey rootKey, long reportMillis,
             MixNode.Events events) throws Exception {
+        startMixes(rates, clients, rootKey, reportMillis, events, false);
+    }
+
+    /** Starts every Mix; with {@code learnPeers} they know no other Mix at start (only the directories' documents tell them). */
+    void startMixes(MixNode.Rates rates, Set<IdentityPublicKey> clients, IdentityPublicKey rootKey, long reportMillis,
+            MixNode.Events events, boolean learnPeers) throws Exception {
         for (int i = 0; i < descriptors.size(); i++) {
             List<MixNode.Peer> peers = new ArrayList<>();
             for (MixDescriptor d : descriptors) {
-                if (d != descriptors.get(i)) {
+                if (d != descriptors.get(i) && !learnPeers) {
                     peers.add(new MixNode.Peer(MixRef.of(d), d.address()));
                 }
             }
