@@ -173,6 +173,7 @@ public final class MixNode implements AutoCloseable {
     private long reportsRefused;
     private long forwarded;
     private long learnedMixes;
+    private final Set<String> documentedZones = new HashSet<>();
     private DirectoryLinkCodec.Assembler[] assemblers = new DirectoryLinkCodec.Assembler[16];
     private int messageIds;
     private boolean ready;
@@ -362,6 +363,7 @@ public final class MixNode implements AutoCloseable {
             }
             List<org.herd.core.crypto.MixDescriptor> valid = doc.verify(settings.root(), clock);
             documents++;
+            documentedZones.add(d.zone());
             for (org.herd.core.crypto.MixDescriptor m : valid) {
                 if (m.zone().equals(d.zone())) {
                     learn(m);
@@ -513,8 +515,8 @@ public final class MixNode implements AutoCloseable {
                 return false;
             }
         }
-        if (mixesByKey.isEmpty()) {
-            return false; // no Mix known yet (they come with the directories' documents)
+        if (settings.root() != null && documentedZones.size() < directoryOfZone.size()) {
+            return false; // not every zone's Mixes known yet (they come with the directories' documents)
         }
         for (Peer p : mixesByKey.values()) {
             if (links.peerOf(p.ref().identity()) < 0 || mix.spareCircuits(p.ref().identity()) == 0) {
