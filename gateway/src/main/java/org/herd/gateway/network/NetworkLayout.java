@@ -91,12 +91,16 @@ public final class NetworkLayout {
 
     /**
      * The directories' rate policy: {@link org.herd.core.directory.RatePolicy#DEFAULTS} starting at
-     * {@code rate.intra-zone} (the rate the Mixes start with), waiting a quarter epoch (at most a
+     * {@code rate.intra-zone} (the rate the Mixes start their intra-zone links with), waiting a quarter epoch (at most a
      * minute) for the reports of the last epoch.
      */
     public org.herd.core.directory.RatePolicy policy() {
+        return policy(rates.intraZone());
+    }
+
+    /** {@link #policy()} starting at {@code initial} (the inter-zone scopes start at {@code rate.inter-zone}). */
+    public org.herd.core.directory.RatePolicy policy(int initial) {
         org.herd.core.directory.RatePolicy d = org.herd.core.directory.RatePolicy.DEFAULTS;
-        int initial = rates.intraZone();
         return new org.herd.core.directory.RatePolicy(d.clientMultiple(), initial, Math.min(d.minRate(), initial),
                 Math.max(d.maxRate(), initial), d.raiseStep(), d.lowerStep(), d.highWatermark(), d.lowWatermark(),
                 d.lowEpochsBeforeLowering(), d.leadEpochs(), Math.min(60_000L, schedule.lengthMillis() / 4));

@@ -65,7 +65,8 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
             peerZones.remove(zone.name());
             directory = EmbeddedDirectory.open(key, zone.certificate(), layout.root(), zone.mixes(), database,
                     SystemClock.INSTANCE, new java.security.SecureRandom(),
-                    new EmbeddedDirectory.Options(layout.schedule(), layout.policy(), peerZones));
+                    new EmbeddedDirectory.Options(layout.schedule(), layout.policy(), peerZones,
+                            layout.policy(layout.rates().interZone())));
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("herd zone-directory: " + database + ": " + e.getMessage());
             return 1;

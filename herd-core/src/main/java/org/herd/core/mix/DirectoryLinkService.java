@@ -34,6 +34,34 @@ public final class DirectoryLinkService {
         }
     }
 
+    /**
+     * The handler of the directory of {@code zone} whose requests {@code service} answers: REGISTER
+     * and LOOKUP translated to the directory protocol ({@code RendezvousDirectoryEndpoint}; a LOOKUP
+     * for another zone is refused, the Mix sends it to that zone's directory), whole requests
+     * answered as they are.
+     */
+    public static Handler handlerFor(String zone, java.util.function.UnaryOperator<byte[]> service) {
+        Objects.requireNonNull(zone);
+        Objects.requireNonNull(service);
+        return new Handler() {
+            @Override
+            public ControlMessages.Registered register(IdentityPublicKey rendezvous, ControlMessages.Register request) {
+                return org.herd.core.directory.RendezvousDirectoryEndpoint.register(service, zone, rendezvous, request);
+            }
+
+            @Override
+            public ControlMessages.Answer lookup(ControlMessages.Lookup request) {
+                return org.herd.core.directory.RendezvousDirectoryEndpoint.lookup(
+                        request.zone().equals(zone) ? service : null, request);
+            }
+
+            @Override
+            public byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
+                return service.apply(directoryRequest);
+            }
+        };
+    }
+
     private final Handler handler;
     private long malformed;
     private long served;

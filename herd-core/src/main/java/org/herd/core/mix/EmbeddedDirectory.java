@@ -8,16 +8,13 @@ import org.herd.core.crypto.IdentityKeyPair;
 import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.crypto.ZoneCertificate;
-import org.herd.core.directory.DirectoryMessages;
 import org.herd.core.directory.DirectoryProtocolException;
-import org.herd.core.directory.DirectoryResponse;
 import org.herd.core.directory.DirectoryService;
 import org.herd.core.directory.DirectoryStore;
 import org.herd.core.directory.EpochSchedule;
 import org.herd.core.directory.LinkRateController;
 import org.herd.core.directory.RatePolicy;
 import org.herd.core.directory.RateScope;
-import org.herd.core.directory.RendezvousDirectoryEndpoint;
 import org.herd.core.time.Clock;
 
 /**
@@ -38,13 +35,20 @@ public final class EmbeddedDirectory {
      * @param policy the rate policy of every adaptive scope (the zone's intra-zone Mix links and
      *     its Mix links to each peer zone); both directories of a pair must use the same
      * @param peerZones the zones whose directories this one agrees inter-zone rates with
+     * @param interZonePolicy the policy of the inter-zone scopes (e.g. another initial rate)
      */
-    public record Options(EpochSchedule schedule, RatePolicy policy, Set<String> peerZones) {
+    public record Options(EpochSchedule schedule, RatePolicy policy, Set<String> peerZones, RatePolicy interZonePolicy) {
         /** Checks. */
         public Options {
             java.util.Objects.requireNonNull(schedule);
             java.util.Objects.requireNonNull(policy);
             peerZones = Set.copyOf(peerZones);
+            java.util.Objects.requireNonNull(interZonePolicy);
+        }
+
+        /** One policy for every scope. */
+        public Options(EpochSchedule schedule, RatePolicy policy, Set<String> peerZones) {
+            this(schedule, policy, peerZones, policy);
         }
 
         /** One-hour epochs from a day before {@code nowMillis}, {@link RatePolicy#DEFAULTS}, no peer zones. */
@@ -58,7 +62,6 @@ public final class EmbeddedDirectory {
     private final DirectoryService service;
     private final DirectoryStore store;
     private final LinkRateController rates;
-    private final java.util.Map<IdentityPublicKey, byte[]> joined = new java.util.LinkedHashMap<>();
 
     private EmbeddedDirectory(String zone, DirectoryService service, DirectoryStore store, LinkRateController rates) {
         this.zone = zone;
@@ -92,7 +95,7 @@ public final class EmbeddedDirectory {
         LinkRateController rates = new LinkRateController(zone, options.policy(), schedule, clock);
         rates.addScope(RateScope.intraZone(zone));
         for (String peer : new java.util.TreeSet<>(options.peerZones())) {
-            rates.addScope(RateScope.interZone(zone, peer));
+            rates.addScope(RateScope.interZone(zone, peer), options.interZonePolicy());
         }
         Set<IdentityPublicKey> enrolled = Set.copyOf(mixes.stream().map(MixDescriptor::mixKey).toList());
         // Documents re-signed at least every epoch/4 (at most a minute), so the rates they list follow the epochs.
@@ -118,35 +121,6 @@ public final class EmbeddedDirectory {
         return rates;
     }
 
-    /**
-     * Answers one directory-protocol request; remembers the certificate of every client that
-     * JOINed since start (so the role can push them to the zone's Mixes).
-     */
-    public byte[] handle(byte[] request) {
-        byte[] response = service.handle(request);
-        if (DirectoryMessages.peekType(request) == DirectoryMessages.JOIN) {
-            try {
-                DirectoryResponse r = DirectoryMessages.decodeResponse(response);
-                if (r.isOk()) {
-                    byte[] cert = DirectoryResponse.JoinResult.decode(r.body()).clientCertificate();
-                    synchronized (joined) {
-                        joined.put(org.herd.core.crypto.ClientCertificate.decode(cert).clientKey(), cert);
-                    }
-                }
-            } catch (DirectoryProtocolException | org.herd.core.crypto.CertificateException e) {
-                // Our own response: cannot happen; nothing to remember.
-            }
-        }
-        return response;
-    }
-
-    /** The certificates issued at JOIN since start, one per client (the latest). */
-    public List<byte[]> joinedClients() {
-        synchronized (joined) {
-            return List.copyOf(joined.values());
-        }
-    }
-
     /** The service. */
     public DirectoryService service() {
         return service;
@@ -154,23 +128,7 @@ public final class EmbeddedDirectory {
 
     /** REGISTER to this zone's service, LOOKUP to the service of the zone it names if that is this one. */
     public DirectoryLinkService.Handler handler() {
-        return new DirectoryLinkService.Handler() {
-            @Override
-            public org.herd.core.wire.ControlMessages.Registered register(IdentityPublicKey rendezvous,
-                    org.herd.core.wire.ControlMessages.Register request) {
-                return RendezvousDirectoryEndpoint.register(service::handle, zone, rendezvous, request);
-            }
-
-            @Override
-            public org.herd.core.wire.ControlMessages.Answer lookup(org.herd.core.wire.ControlMessages.Lookup request) {
-                return RendezvousDirectoryEndpoint.lookup(request.zone().equals(zone) ? service::handle : null, request);
-            }
-
-            @Override
-            public byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
-                return handle(directoryRequest);
-            }
-        };
+        return DirectoryLinkService.handlerFor(zone, service::handle);
     }
 
     /** Closes the store. */

@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.herd.core.crypto.IdentityKeyPair;
 import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.directory.DirectoryMessages;
@@ -20,8 +22,8 @@ import org.herd.core.time.Clock;
 
 /**
  * A zone directory process's runtime (§3.1, §3.4.2, §3.4.3, §3.5 of the Herd paper): the zone's
- * {@link EmbeddedDirectory} behind a {@link DirectoryLinkServer}, and a timer on the links' event
- * loop that every {@code pollMillis}
+ * directory service (a {@link DirectoryService}'s {@code handle}, e.g. of an {@link EmbeddedDirectory})
+ * behind a {@link DirectoryLinkServer}, and a timer on the links' event loop that every {@code pollMillis}
  * <ol>
  * <li>runs the rate controller's epoch step ({@link DirectoryService#onEpoch()}): reports of the
  * last epoch become the rate of the epoch {@code leadEpochs} ahead, stored durably;</li>
@@ -77,17 +79,23 @@ public final class ZoneDirectoryNode implements AutoCloseable {
     private record Pending(String zone, byte[] request, int[] left) {
     }
 
-    private final EmbeddedDirectory directory;
+    private final String zone;
+    private final UnaryOperator<byte[]> service;
+    private final Supplier<List<DirectoryService.PeerRequest>> epochStep;
     private final DirectoryLinkServer server;
     private final List<Pending> proposals = new ArrayList<>();
+    private final java.util.Map<IdentityPublicKey, byte[]> joined = new java.util.LinkedHashMap<>();
     private int clientsPushed = -1;
     private long documentsPushed;
     private long proposalsSent;
     private long proposalsAccepted;
     private long proposalsRefused;
 
-    private ZoneDirectoryNode(EmbeddedDirectory directory, Settings s, Clock clock, Events events) throws LinkException {
-        this.directory = Objects.requireNonNull(directory);
+    private ZoneDirectoryNode(String zone, UnaryOperator<byte[]> service, Supplier<List<DirectoryService.PeerRequest>> epochStep,
+            Settings s, Clock clock, Events events) throws LinkException {
+        this.zone = Objects.requireNonNull(zone);
+        this.service = Objects.requireNonNull(service);
+        this.epochStep = epochStep;
         DirectoryLinkServer.Events serverEvents = new DirectoryLinkServer.Events() {
             @Override
             public void linkUp(IdentityPublicKey mix) {
@@ -115,23 +123,97 @@ public final class ZoneDirectoryNode implements AutoCloseable {
             }
         };
         this.server = DirectoryLinkServer.start(s.link(), s.key(), s.listen(), s.allMixes(), s.openToClients(), s.rate(),
-                directory.handler(), clock, serverEvents);
+                handler(), clock, serverEvents);
         server.links().every(s.pollMillis(), () -> poll(s.zoneMixes()));
     }
 
     /**
-     * Binds and starts serving {@code directory} on {@code settings.listen()}.
+     * Binds and starts serving {@code directory} on {@code settings.listen()}, running its epoch step every poll.
      *
      * @throws LinkException if the socket cannot be bound
      */
     public static ZoneDirectoryNode start(EmbeddedDirectory directory, Settings settings, Clock clock, Events events)
             throws LinkException {
-        return new ZoneDirectoryNode(directory, settings, clock, events);
+        DirectoryService svc = directory.service();
+        return new ZoneDirectoryNode(svc.zone(), svc::handle, svc::onEpoch, settings, clock, events);
+    }
+
+    /**
+     * Binds and serves the directory of {@code zone} whose requests {@code service} answers (bytes
+     * of a directory-protocol request to the bytes of its response, e.g. {@link DirectoryService#handle});
+     * {@code epochStep}, if not null, is run every poll and its RATE_PROPOSALs forwarded; a role
+     * that runs the epoch step itself hands them over with {@link #propose}.
+     *
+     * @throws LinkException if the socket cannot be bound
+     */
+    public static ZoneDirectoryNode start(String zone, UnaryOperator<byte[]> service,
+            Supplier<List<DirectoryService.PeerRequest>> epochStep, Settings settings, Clock clock, Events events)
+            throws LinkException {
+        return new ZoneDirectoryNode(zone, service, epochStep, settings, clock, events);
+    }
+
+    /** Forwards a RATE_PROPOSAL to its peer directory through a Mix of this zone (any thread). */
+    public void propose(DirectoryService.PeerRequest request) {
+        server.links().execute(() -> proposals.add(new Pending(request.peerZone(), request.request(),
+                new int[] {PROPOSAL_REPEATS})));
+    }
+
+    /** {@link DirectoryLinkService#handlerFor}, remembering the certificates JOINs issue. */
+    private DirectoryLinkService.Handler handler() {
+        DirectoryLinkService.Handler plain = DirectoryLinkService.handlerFor(zone, service);
+        return new DirectoryLinkService.Handler() {
+            @Override
+            public org.herd.core.wire.ControlMessages.Registered register(IdentityPublicKey rendezvous,
+                    org.herd.core.wire.ControlMessages.Register request) {
+                return plain.register(rendezvous, request);
+            }
+
+            @Override
+            public org.herd.core.wire.ControlMessages.Answer lookup(org.herd.core.wire.ControlMessages.Lookup request) {
+                return plain.lookup(request);
+            }
+
+            @Override
+            public byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
+                byte[] response = service.apply(directoryRequest);
+                if (DirectoryMessages.peekType(directoryRequest) == DirectoryMessages.JOIN) {
+                    remember(response);
+                }
+                return response;
+            }
+        };
+    }
+
+    /** Keeps the certificate a JOIN response issued, to push it to the zone's Mixes. */
+    private void remember(byte[] joinResponse) {
+        try {
+            DirectoryResponse r = DirectoryMessages.decodeResponse(joinResponse);
+            if (r.isOk()) {
+                byte[] cert = DirectoryResponse.JoinResult.decode(r.body()).clientCertificate();
+                joined.remove(org.herd.core.crypto.ClientCertificate.decode(cert).clientKey());
+                joined.put(org.herd.core.crypto.ClientCertificate.decode(cert).clientKey(), cert);
+            }
+        } catch (DirectoryProtocolException | org.herd.core.crypto.CertificateException e) {
+            // Our own service's response: cannot happen; nothing to remember.
+        }
+    }
+
+    /** The current signed document, asked of the service like any GET_DIRECTORY; null if it refuses. */
+    private byte[] document() {
+        byte[] request = DirectoryMessages.encodeRequest(0, new org.herd.core.directory.DirectoryRequest.GetDirectory());
+        try {
+            DirectoryResponse r = DirectoryMessages.decodeResponse(service.apply(request));
+            return r.isOk() ? r.body() : null;
+        } catch (DirectoryProtocolException e) {
+            return null;
+        }
     }
 
     private void poll(Set<IdentityPublicKey> zoneMixes) {
-        for (DirectoryService.PeerRequest p : directory.service().onEpoch()) {
-            proposals.add(new Pending(p.peerZone(), p.request(), new int[] {PROPOSAL_REPEATS}));
+        if (epochStep != null) {
+            for (DirectoryService.PeerRequest p : epochStep.get()) {
+                proposals.add(new Pending(p.peerZone(), p.request(), new int[] {PROPOSAL_REPEATS}));
+            }
         }
         for (Iterator<Pending> it = proposals.iterator(); it.hasNext();) {
             Pending p = it.next();
@@ -147,11 +229,11 @@ public final class ZoneDirectoryNode implements AutoCloseable {
                 it.remove();
             }
         }
-        byte[] document = directory.service().document().encoded();
-        if (server.broadcast(DirectoryLinkCodec.message(DirectoryLinkCodec.DOCUMENT, 0, document)) > 0) {
+        byte[] document = document();
+        if (document != null && server.broadcast(DirectoryLinkCodec.message(DirectoryLinkCodec.DOCUMENT, 0, document)) > 0) {
             documentsPushed++;
         }
-        List<byte[]> clients = directory.joinedClients();
+        List<byte[]> clients = List.copyOf(joined.values());
         // Pushed when the list changed, and every poll while it is short (a Mix that linked late learns it too).
         if (!clients.isEmpty() && (clients.size() != clientsPushed || clients.size() <= 64)) {
             server.broadcast(DirectoryLinkCodec.message(DirectoryLinkCodec.CLIENTS, 0, clientsMessage(clients)));
@@ -180,11 +262,6 @@ public final class ZoneDirectoryNode implements AutoCloseable {
             off += 2 + c.length;
         }
         return m;
-    }
-
-    /** The directory. */
-    public EmbeddedDirectory directory() {
-        return directory;
     }
 
     /** The link server (address, counters). */
