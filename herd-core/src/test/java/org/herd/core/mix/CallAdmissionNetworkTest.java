@@ -52,7 +52,7 @@ class CallAdmissionNetworkTest {
                     () -> m0.links().call(() -> m0.mix().spareCircuits(net.descriptors.get(1).mixKey())) > 0);
 
             ZoneNet.call(nodes[0], bob.certificate());
-            ZoneNet.await("alice's call to bob", 20_000, () -> seen[0].connected.size() == 1 && seen[2].connected.size() == 1);
+            ZoneNet.await("alice's call to bob", 40_000, () -> seen[0].connected.size() == 1 && seen[2].connected.size() == 1);
             assertEquals(1, (int) m0.links().call(() -> m0.mix().admittedCalls()), "one call admitted at R1");
 
             long placed = System.nanoTime();
@@ -72,7 +72,7 @@ class CallAdmissionNetworkTest {
             ZoneNet.await("the first call's admission released", 10_000,
                     () -> m0.links().call(() -> m0.mix().admittedCalls()) == 0);
             ZoneNet.call(nodes[1], carol.certificate());
-            ZoneNet.await("dave's second attempt connects", 20_000,
+            ZoneNet.await("dave's second attempt connects", 40_000,
                     () -> seen[1].connected.size() == 1 && seen[3].connected.size() == 1);
             assertEquals(1, (int) m0.links().call(() -> m0.mix().admittedCalls()));
         }

@@ -82,7 +82,7 @@ class JoinNetworkTest {
             ZoneNet.await("joined clients registered", 60_000,
                     () -> seen[0].registered.get() == 0 && seen[1].registered.get() == 0);
             ZoneNet.call(a, bob.certificate());
-            ZoneNet.await("the call between joined clients", 20_000,
+            ZoneNet.await("the call between joined clients", 40_000,
                     () -> seen[0].connected.size() == 1 && seen[1].connected.size() == 1);
             assertEquals(-1, seen[2].registered.get(), "a client the directory did not certify at JOIN is not admitted");
             assertTrue(!s.links().call(() -> s.linked()), "its link to the Mix never came up");

@@ -47,9 +47,15 @@ class RateEpochNetworkTest {
             ZoneNet.Identity dave = net.identity("alpha", 2);
             ZoneNet.Identity bob = net.identity("alpha", 3);
             ZoneNet.Identity carol = net.identity("beta", 4);
+            java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(3);
             net.startMixes(new MixNode.Rates(2, INITIAL, INITIAL, 2), Set.of(alice.key().publicKey(), dave.key().publicKey(),
                     bob.key().publicKey(), carol.key().publicKey()), net.root.publicKey(), 1000, new MixNode.Events() {
+                        @Override
+                        public void ready() {
+                            ready.countDown();
+                        }
                     });
+            assertTrue(ready.await(60, TimeUnit.SECONDS), "Mixes linked, documents in, circuits pre-built");
             ZoneNet.Seen[] seen = new ZoneNet.Seen[4];
             ClientNode[] nodes = new ClientNode[4];
             ZoneNet.Identity[] ids = {alice, dave, bob, carol};
@@ -71,9 +77,21 @@ class RateEpochNetworkTest {
                 assertEquals(INITIAL, rateNow(m, inter), "idle: no raise yet");
             }
             long callsAt = System.currentTimeMillis();
+            // On a loaded machine a set-up may time out (5 s per step): place it again, up to 3 times.
             ZoneNet.call(nodes[0], bob.certificate());
             ZoneNet.call(nodes[1], carol.certificate());
-            ZoneNet.await("both calls active", 20_000, () -> seen[0].connected.size() == 1 && seen[1].connected.size() == 1);
+            ZoneNet.Identity[] callees = {bob, carol};
+            int[] attempts = {1, 1};
+            ZoneNet.await("both calls active", 90_000, () -> {
+                for (int c = 0; c < 2; c++) {
+                    if (seen[c].connected.isEmpty() && !seen[c].ended.isEmpty()) {
+                        assertTrue(attempts[c]++ < 3, "call " + c + " ended " + seen[c].ended.stream().map(r -> r[0]).toList());
+                        seen[c].ended.clear();
+                        ZoneNet.call(nodes[c], callees[c].certificate());
+                    }
+                }
+                return seen[0].connected.size() == 1 && seen[1].connected.size() == 1;
+            });
 
             // Within three epochs every Mix of alpha has the intra-zone raise scheduled, at one tick.
             long intraTick = awaitCommonChange(net, intra, List.of(0, 1), 3 * EPOCH_MILLIS + 10_000);
@@ -135,32 +153,48 @@ class RateEpochNetworkTest {
         return tick[0];
     }
 
-    /** Cells sent per second on every link of the class: the initial rate's in the second before the tick, the new one's after. */
+    /**
+     * Slots of every link of the classes in about a second before the tick and a second after it:
+     * the initial rate's per tick before, the new rate's after. Counts are read on each Mix's loop
+     * with the tick the link's sender has reached, so a late read or a lagging sender (a loaded
+     * machine) changes the window, not the expectation (within one tick's slots at each end); each
+     * window must lie wholly on one side of the change.
+     */
     private static void checkCounts(ZoneNet net, List<RateScope> scopes, long tick) throws Exception {
         long boundary = tick * 20;
-        assertTrue(boundary - 1100 > System.currentTimeMillis(), "the change was seen more than 1.1 s before its tick");
-        sleepUntil(boundary - 1100);
+        assertTrue(boundary - 1200 > System.currentTimeMillis(), "the change was seen more than 1.2 s before its tick");
+        sleepUntil(boundary - 1200);
         Map<String, long[]> a = counts(net, scopes, tick);
-        sleepUntil(boundary - 100);
+        sleepUntil(boundary - 200);
         Map<String, long[]> b = counts(net, scopes, tick);
-        sleepUntil(boundary + 100);
+        sleepUntil(boundary + 200);
         Map<String, long[]> c = counts(net, scopes, tick);
-        sleepUntil(boundary + 1100);
+        sleepUntil(boundary + 1200);
         Map<String, long[]> d = counts(net, scopes, tick);
         assertTrue(a.size() >= 2, "links of " + scopes + ": " + a.keySet());
         for (String link : a.keySet()) {
-            long before = b.get(link)[0] - a.get(link)[0];
-            long later = d.get(link)[0] - c.get(link)[0];
             long after = a.get(link)[1];
-            System.out.println(link + ": " + before + " cells in the second before tick " + tick + ", " + later
-                    + " in the second after (rates " + INITIAL + " -> " + after + ")");
+            assertTrue(b.get(link)[2] <= tick && c.get(link)[2] > tick, link + ": a window straddles the change tick");
+            assertTrue(a.get(link)[3] == b.get(link)[3] && c.get(link)[3] == d.get(link)[3], link + " was re-linked meanwhile");
+            long before = b.get(link)[0] - a.get(link)[0];
+            long beforeTicks = b.get(link)[2] - a.get(link)[2];
+            long later = d.get(link)[0] - c.get(link)[0];
+            long laterTicks = d.get(link)[2] - c.get(link)[2];
+            System.out.println(link + ": " + before + " cells in " + beforeTicks + " ticks before tick " + tick + ", "
+                    + later + " in " + laterTicks + " ticks after (rates " + INITIAL + " -> " + after + ")");
             assertTrue(after > INITIAL, link + " raised");
-            assertEquals(INITIAL * 50.0, before, INITIAL * 50 * 0.1, link + " before the tick");
-            assertEquals(after * 50.0, later, after * 50 * 0.1, link + " after the tick");
+            // The sender's slot index within its next tick is not read: up to one tick's slots at each end.
+            assertEquals(INITIAL * beforeTicks, before, 2.0 * INITIAL, link + " before the tick");
+            assertEquals(after * laterTicks, later, 2.0 * after, link + " after the tick");
         }
     }
 
-    /** Per link of the scopes at every Mix: {cells sent so far, the class's rate at {@code tick}}. */
+    /**
+     * Per link of the scopes at every Mix: {slots so far (cells sent, and slots skipped after a stall
+     * of over a second — still one per slot), the class's rate at {@code tick}, the tick of the
+     * sender's next slot (so a sender lagging on a loaded machine is measured by its own progress),
+     * the sender's identity}.
+     */
     private static Map<String, long[]> counts(ZoneNet net, List<RateScope> scopes, long tick) {
         Map<String, long[]> out = new java.util.TreeMap<>();
         for (int i = 0; i < net.mixes.size(); i++) {
@@ -172,7 +206,8 @@ class RateEpochNetworkTest {
                     for (PacedLinks.Paced p : m.links().paced().attached()) {
                         if (rc != null && p.sender().rateClass() == rc) {
                             out.put(scope + " mix" + mix + "->" + p.link().peerIdentity().toHex().substring(0, 8),
-                                    new long[] {p.sender().payloadCellsSent() + p.sender().chaffCellsSent(), rc.rateAt(tick)});
+                                    new long[] {p.sender().payloadCellsSent() + p.sender().chaffCellsSent() + p.sender().skippedSlots(),
+                                            rc.rateAt(tick), p.sender().nextSlotTick(), System.identityHashCode(p.sender())});
                         }
                     }
                 }
