@@ -277,12 +277,11 @@ public final class NetworkLayout {
     }
 
     static int integer(Properties p, String key, int dflt) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? dflt : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("key '" + key + "': '" + v + "' is not an integer");
+        long v = longValue(p, key, dflt);
+        if (v != (int) v) {
+            throw new IllegalArgumentException("key '" + key + "': " + v + " is out of range");
         }
+        return (int) v;
     }
 
     /** A hex Ed25519 public key. */
