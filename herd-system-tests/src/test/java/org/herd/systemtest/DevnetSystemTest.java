@@ -74,13 +74,22 @@ class DevnetSystemTest {
                 assertNotNull(devnet.await("[" + mix + "] {\"event\":\"ready\"}", 60_000), mix + " not ready");
             }
             assertNotNull(devnet.await("[alice] {\"event\":\"ready\"}", 60_000), "alice not registered");
-            String victim = devnet.await("azone-mix0 ", 1000);
+            // alice's Mix is the one her zone directory sent her to at JOIN (a uniform draw).
+            String joined = devnet.await(l -> l.startsWith("[alice] {\"event\":\"joined\""), 1000);
+            assertNotNull(joined, "alice did not join");
+            Matcher jm = Pattern.compile("\"mix\":\"([0-9a-f]{64})\"").matcher(joined);
+            assertTrue(jm.find(), joined);
+            String victim = devnet.await(l -> l.contains("azone-mix") && l.contains(" pid ") && l.endsWith(jm.group(1)), 1000);
             assertNotNull(victim);
             Matcher m = Pattern.compile(" pid (\\d+) .* ([0-9a-f]{64})$").matcher(victim);
             assertTrue(m.find(), victim);
             ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow().destroyForcibly();
             String killed = m.group(2);
-            for (String peer : List.of("azone-mix1", "bzone-mix0", "bzone-mix1", "azone-directory", "bzone-directory")) {
+            String victimName = victim.trim().split(" +")[0];
+            for (String peer : List.of("azone-mix0", "azone-mix1", "bzone-mix0", "bzone-mix1", "azone-directory", "bzone-directory")) {
+                if (peer.equals(victimName)) {
+                    continue;
+                }
                 assertNotNull(devnet.await(l -> l.startsWith("[" + peer + "] {\"event\":\"link_down\"") && l.contains(killed),
                         15_000), peer + " did not drop its link to the killed Mix");
             }

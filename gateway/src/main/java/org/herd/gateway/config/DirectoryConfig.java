@@ -29,11 +29,13 @@ import org.herd.core.directory.RatePolicy;
  * @param epochPollMillis       how often the rate controller's epoch step runs
  * @param policy                the rate decision tunables
  * @param service               the service's lifetimes, skew and bounds
+ * @param peerMixes             identity public key files of the other zones' Mixes (they link here too)
+ * @param linkRate              the rate of the directory's links, cells per tick
  */
 public record DirectoryConfig(String zone, InetSocketAddress listen, Path database, Path identityKey,
                               Path zoneCertificate, Path rootKey, List<Path> enrolledMixes, List<Path> descriptors,
                               List<String> peerZones, EpochSchedule schedule, long epochPollMillis, RatePolicy policy,
-                              ServiceLimits service) {
+                              ServiceLimits service, List<Path> peerMixes, int linkRate) {
 
     /** The {@link DirectoryService.Settings} values that come from configuration (keys resolved at start). */
     public record ServiceLimits(long certificateLifetimeMillis, long descriptorLifetimeMillis,
@@ -57,6 +59,8 @@ public record DirectoryConfig(String zone, InetSocketAddress listen, Path databa
         d.put("herd.directory.enrolled-mixes", "");
         d.put("herd.directory.descriptors", "");
         d.put("herd.directory.peer-zones", "");
+        d.put("herd.directory.peer-mixes", "");
+        d.put("herd.directory.link-rate", "2");
         d.put("herd.directory.epoch.origin-ms", "1767225600000");
         d.put("herd.directory.epoch.length-ms", Long.toString(EpochSchedule.DEFAULT_LENGTH_MILLIS));
         d.put("herd.directory.epoch.poll-ms", "1000");
@@ -132,7 +136,8 @@ public record DirectoryConfig(String zone, InetSocketAddress listen, Path databa
                 c.path("herd.directory.database"), c.path("herd.directory.identity-key"),
                 c.path("herd.directory.zone-certificate"), c.path("herd.directory.root-key"),
                 RoleConfigs.paths(c, "herd.directory.enrolled-mixes"), RoleConfigs.paths(c, "herd.directory.descriptors"),
-                List.copyOf(peers), schedule, c.longValue("herd.directory.epoch.poll-ms", 10, 60_000), policy, limits);
+                List.copyOf(peers), schedule, c.longValue("herd.directory.epoch.poll-ms", 10, 60_000), policy, limits,
+                RoleConfigs.paths(c, "herd.directory.peer-mixes"), c.intValue("herd.directory.link-rate", 1, 64));
     }
 
     static String zone(HerdConfiguration c, String key) {

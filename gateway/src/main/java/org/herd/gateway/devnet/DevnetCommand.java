@@ -100,8 +100,12 @@ public final class DevnetCommand implements Callable<Integer> {
     @Option(names = {"--rate-client"}, description = "Client link rate, cells per tick (default ${DEFAULT-VALUE}).")
     int rateClient = 2;
 
-    @Option(names = {"--rate-mix"}, description = "Mix link rate (intra- and inter-zone), cells per tick (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--rate-mix"}, description = "Mix link rate (intra- and inter-zone) at start, cells per tick (default ${DEFAULT-VALUE}).")
     int rateMix = 8;
+
+    @Option(names = "--epoch-seconds", description = "Rate epoch length: the zone directories decide the Mix link rates "
+            + "once per epoch from the Mixes' utilisation reports (default ${DEFAULT-VALUE}).")
+    int epochSeconds = 3600;
 
     /** A child process and the JSON lines it printed. */
     static final class Child {
@@ -260,58 +264,83 @@ public final class DevnetCommand implements Callable<Integer> {
                     "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString(),
                     "store", dd.resolve("directory.db").toString())));
         }
-        // Clients: the first in the first zone at its first Mix, the second in the last zone at its last Mix.
+        // Clients: the first in the first zone, the second in the last; each JOINs through its zone
+        // directory (which issues its certificate and picks its Mix) and writes its certificate to
+        // its state directory, where the other reads it when told to call.
         List<String> zoneNames = new ArrayList<>(zoneMap.keySet());
         String[] clientNames = {"alice", "bob"};
         String[] clientZones = {zoneNames.get(0), zoneNames.get(zoneNames.size() - 1)};
-        int[] clientMix = {0, mixesPerZone - 1};
-        Path[] certs = new Path[2];
-        Path[] idFiles = new Path[2];
-        Set<IdentityPublicKey> clientKeys = new java.util.HashSet<>();
+        Path[] clientDirs = new Path[2];
         for (int i = 0; i < 2; i++) {
-            IdentityKeyPair ck = IdentityKeyPair.generate(random);
-            clientKeys.add(ck.publicKey());
-            Path cd = Files.createDirectories(dir.resolve("clients").resolve(clientNames[i]));
-            idFiles[i] = cd.resolve("identity.key");
-            KeyFiles.writeIdentity(idFiles[i], ck, true);
-            ClientCertificate cert = ClientCertificate.issue(directoryKeys.get(clientZones[i]), clientZones[i],
-                    random.nextLong(), ck.publicKey(), from, until);
-            certs[i] = cd.resolve("certificate.bin");
-            Files.write(certs[i], cert.encoded());
+            clientDirs[i] = Files.createDirectories(dir.resolve("clients").resolve(clientNames[i]));
         }
-        new NetworkLayout(root.publicKey(), zoneMap, clientKeys,
-                new MixNode.Rates(rateClient, rateMix, rateMix, 2)).write(network);
+        long epochMillis = epochSeconds * 1000L;
+        // The layout is the directories' bootstrap (their zone's descriptors); Mixes and clients
+        // get only root key, zone certificates and directory addresses (etc/herd-mix.properties form).
+        new NetworkLayout(root.publicKey(), zoneMap, Set.of(), new MixNode.Rates(rateClient, rateMix, rateMix, 2),
+                new org.herd.core.directory.EpochSchedule(0, epochMillis), reportMillis(epochMillis)).write(network);
+        Path rootKey = dir.resolve("root").resolve(NodeKeys.IDENTITY_PUBLIC_FILE);
+        StringBuilder directories = new StringBuilder();
+        StringBuilder zoneCerts = new StringBuilder();
+        for (NetworkLayout.Zone z : zoneMap.values()) {
+            directories.append(directories.length() == 0 ? "" : ", ").append(z.name()).append('=').append(HostPort.format(z.directory()));
+            zoneCerts.append(zoneCerts.length() == 0 ? "" : ",").append(zoneCertificate(dir, z.name()));
+        }
         // Mixes, with an impairment relay on every inter-zone link (in front of the Mix that is dialled).
         List<MixDescriptor> all = new ArrayList<>();
         zoneMap.values().forEach(z -> all.addAll(z.mixes()));
         int index = 0;
         for (MixDescriptor d : all) {
             Map<String, String> cfg = new LinkedHashMap<>();
-            cfg.put("network", network.toString());
-            cfg.put("keys", mixKeys.get(d.mixKey()).toString());
+            cfg.put("herd.mix.zone", d.zone());
+            cfg.put("herd.mix.state-dir", mixKeys.get(d.mixKey()).toString());
+            cfg.put("herd.mix.listen-address", d.address().getAddress().getHostAddress());
+            cfg.put("herd.mix.listen-port", Integer.toString(d.address().getPort()));
+            cfg.put("herd.mix.directories", directories.toString());
+            cfg.put("herd.mix.zone-certificates", zoneCerts.toString());
+            cfg.put("herd.mix.root-key", rootKey.toString());
+            cfg.put("herd.mix.report-interval-ms", Long.toString(reportMillis(epochMillis)));
+            cfg.put("herd.mix.rate.client", Integer.toString(rateClient));
+            cfg.put("herd.mix.rate.mix", Integer.toString(rateMix));
+            StringBuilder dial = new StringBuilder();
             for (MixDescriptor other : all) {
                 if ((zoneDelayMs > 0 || lossPercent > 0) && !other.zone().equals(d.zone()) && MixNode.lower(d.mixKey(), other.mixKey())) {
                     ImpairmentRelay relay = ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                             other.address(), zoneDelayMs, TimeUnit.MILLISECONDS, lossPercent / 100, random.nextLong());
                     relay.recording(false); // only in the self-test's windows: it would grow without bound
                     relays.add(relay);
-                    cfg.put("dial." + other.mixKey().toHex(), HostPort.format(relay.address()));
+                    dial.append(dial.length() == 0 ? "" : ",").append(other.mixKey().toHex()).append('=')
+                            .append(HostPort.format(relay.address()));
                 }
             }
+            cfg.put("herd.mix.dial-via", dial.toString());
             String name = mixNames.get(index++);
             configs.put(name, writeConfig(mixKeys.get(d.mixKey()).resolve("mix.properties"), cfg));
         }
         for (int i = 0; i < 2; i++) {
             NetworkLayout.Zone z = zoneMap.get(clientZones[i]);
             Map<String, String> cfg = new LinkedHashMap<>();
-            cfg.put("network", network.toString());
-            cfg.put("identity", idFiles[i].toString());
-            cfg.put("certificate", certs[i].toString());
-            cfg.put("mix", z.mixes().get(clientMix[i]).mixKey().toHex());
-            cfg.put("peer-certificate", certs[1 - i].toString());
-            configs.put(clientNames[i], writeConfig(idFiles[i].resolveSibling("client.properties"), cfg));
+            cfg.put("herd.client.zone", z.name());
+            cfg.put("herd.client.state-dir", clientDirs[i].toString());
+            cfg.put("herd.client.directory-address", z.directory().getAddress().getHostAddress());
+            cfg.put("herd.client.directory-port", Integer.toString(z.directory().getPort()));
+            cfg.put("herd.client.zone-certificate", zoneCertificate(dir, z.name()).toString());
+            cfg.put("herd.client.root-key", rootKey.toString());
+            cfg.put("herd.client.link-rate", Integer.toString(rateClient));
+            cfg.put("herd.client.peer-certificate", clientDirs[1 - i].resolve("certificate.bin").toString());
+            configs.put(clientNames[i], writeConfig(clientDirs[i].resolve("client.properties"), cfg));
         }
         return new Layout(configs, mixNames, clientNames[0], clientNames[1]);
+    }
+
+    /** The zone certificate file of {@code zone} in the state directory (ZoneBootstrap's layout). */
+    private static Path zoneCertificate(Path dir, String zone) {
+        return dir.resolve("zones").resolve(zone).resolve("directory").resolve(ZoneBootstrap.ZONE_CERTIFICATE_FILE);
+    }
+
+    /** Mixes report a few times per epoch, at most every minute. */
+    private static long reportMillis(long epochMillis) {
+        return Math.min(60_000L, Math.max(250, epochMillis / 4));
     }
 
     private static Path writeConfig(Path file, Map<String, String> values) throws IOException {

@@ -14,6 +14,7 @@ import org.herd.core.call.CallClient;
 import org.herd.core.call.CallException;
 import org.herd.core.circuit.MixRef;
 import org.herd.core.client.ClientNode;
+import org.herd.core.client.DirectoryJoin;
 import org.herd.core.crypto.CertificateException;
 import org.herd.core.crypto.ClientCertificate;
 import org.herd.core.crypto.IdentityKeyPair;
@@ -22,13 +23,16 @@ import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.link.LinkConfig;
 import org.herd.core.time.SystemClock;
 import org.herd.core.wire.Bytes;
+import org.herd.gateway.config.ClientConfig;
 import org.herd.gateway.devnet.HostPort;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code herd client --config FILE}: a Herd client ({@link ClientNode}) that sends test voice
- * frames, for devnet and system tests. Config keys: {@code network}, {@code identity}
+ * frames, for devnet and system tests. FILE is either the role's configuration ({@code herd.client.*},
+ * {@link ClientConfig}, shipped as {@code etc/herd-client.properties}: the client JOINs through its
+ * zone directory first and prints {@code joined}), or a static layout form with keys {@code network}, {@code identity}
  * (identity.key), {@code certificate} (its client certificate, binary), {@code mix} (hex key of
  * its Mix), {@code listen} (default 127.0.0.1:0), {@code peer-certificate} (the callee's
  * certificate, binary; optional). Commands on standard input: {@code call}, {@code mute} (stop sending
@@ -109,9 +113,71 @@ public final class ClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NodeProcess proc = new NodeProcess(spec.commandLine().getOut());
         ClientNode.Settings settings;
-        ClientCertificate peer;
+        Path peerFile;
         try {
-            Properties p = NetworkLayout.load(options.config);
+            if (Bootstrap.isRoleConfig(options.config, "herd.client.")) {
+                ClientConfig c = ClientConfig.load(options.config);
+                settings = joined(c, proc);
+                peerFile = c.peerCertificate();
+            } else {
+                Properties p = NetworkLayout.load(options.config);
+                settings = fromLayout(p);
+                String f = p.getProperty("peer-certificate");
+                peerFile = f == null ? null : Path.of(f.trim());
+            }
+        } catch (org.herd.gateway.config.ConfigException e) {
+            spec.commandLine().getErr().println("herd client: " + e.getMessage());
+            return 2;
+        } catch (DirectoryJoin.JoinException e) {
+            spec.commandLine().getErr().println("herd client: JOIN failed: " + e.getMessage());
+            return 3;
+        } catch (IllegalArgumentException | java.io.IOException | CertificateException e) {
+            spec.commandLine().getErr().println("herd client: " + options.config + ": " + e.getMessage());
+            return 2;
+        }
+        return run(proc, settings, peerFile);
+    }
+
+    /**
+     * The role configuration ({@code herd.client.*}, {@link ClientConfig}): JOINs the zone through
+     * its directory (§3.5), writes the issued certificate to the state directory, and attaches to
+     * the Mix the directory chose, knowing the zone's Mixes from the signed document.
+     */
+    private ClientNode.Settings joined(ClientConfig c, NodeProcess proc) throws java.io.IOException, DirectoryJoin.JoinException,
+            InterruptedException, org.herd.core.link.LinkException {
+        org.herd.core.crypto.IdentityPublicKey root = KeyFiles.readIdentityPublic(c.rootKey());
+        org.herd.core.crypto.ZoneCertificate zone = Bootstrap.zoneCertificate(c.zoneCertificate(), root, c.zone(),
+                SystemClock.INSTANCE);
+        Path keyFile = c.stateDirectory().resolve("identity.key");
+        IdentityKeyPair identity;
+        if (Files.exists(keyFile)) {
+            identity = KeyFiles.readIdentity(keyFile);
+        } else {
+            identity = IdentityKeyPair.generate(new SecureRandom());
+            Files.createDirectories(c.stateDirectory());
+            KeyFiles.writeIdentity(keyFile, identity, false);
+        }
+        DirectoryJoin.Joined j = DirectoryJoin.join(identity, zone, c.directory(), root,
+                new java.net.InetSocketAddress(c.listen().getAddress(), 0), LinkConfig.defaults(), SystemClock.INSTANCE,
+                new SecureRandom(), 30_000);
+        Path cert = c.stateDirectory().resolve("certificate.bin");
+        Path tmp = c.stateDirectory().resolve("certificate.bin.tmp");
+        Files.write(tmp, j.certificate().encoded());
+        Files.move(tmp, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        proc.emit("{\"event\":\"joined\",\"zone\":" + NodeProcess.q(c.zone()) + ",\"address\":"
+                + NodeProcess.q(j.certificate().address().toString()) + ",\"mix\":" + NodeProcess.q(j.mix().mixKey().toHex())
+                + ",\"zone_mixes\":" + j.zoneMixes().size() + "}");
+        java.util.Map<org.herd.core.crypto.IdentityPublicKey, java.net.InetSocketAddress> addresses = new java.util.HashMap<>();
+        j.zoneMixes().forEach(d -> addresses.put(d.mixKey(), d.address()));
+        return new ClientNode.Settings(identity, j.certificate(), MixRef.of(j.mix()),
+                j.zoneMixes().stream().map(MixRef::of).toList(), addresses, c.listen(), c.linkRate(), LinkConfig.defaults(),
+                TimeUnit.SECONDS.toNanos(5));
+    }
+
+    /** The static layout form ({@code network}, {@code identity}, {@code certificate}, {@code mix}). */
+    private ClientNode.Settings fromLayout(Properties p) throws java.io.IOException, CertificateException {
+        ClientNode.Settings settings;
+        {
             NetworkLayout layout = NetworkLayout.ofConfig(p, SystemClock.INSTANCE);
             IdentityKeyPair identity = KeyFiles.readIdentity(Path.of(NetworkLayout.require(p, "identity")));
             ClientCertificate cert = ClientCertificate.decode(Files.readAllBytes(Path.of(NetworkLayout.require(p, "certificate"))));
@@ -121,18 +187,17 @@ public final class ClientCommand implements Callable<Integer> {
             if (mix == null || !mix.zone().equals(zone.name())) {
                 throw new IllegalArgumentException("key 'mix': not a Mix of zone " + zone.name());
             }
-            String peerFile = p.getProperty("peer-certificate");
-            peer = peerFile == null ? null : ClientCertificate.decode(Files.readAllBytes(Path.of(peerFile.trim())));
             List<MixRef> zoneMixes = zone.mixes().stream().map(MixRef::of).toList();
             java.util.Map<org.herd.core.crypto.IdentityPublicKey, java.net.InetSocketAddress> addresses = new java.util.HashMap<>();
             zone.mixes().forEach(d -> addresses.put(d.mixKey(), d.address()));
             settings = new ClientNode.Settings(identity, cert, MixRef.of(mix), zoneMixes, addresses,
                     HostPort.parse(p.getProperty("listen", "127.0.0.1:0").trim()), layout.rates().client(),
                     LinkConfig.defaults(), TimeUnit.SECONDS.toNanos(5));
-        } catch (IllegalArgumentException | java.io.IOException | CertificateException e) {
-            spec.commandLine().getErr().println("herd client: " + options.config + ": " + e.getMessage());
-            return 2;
         }
+        return settings;
+    }
+
+    private Integer run(NodeProcess proc, ClientNode.Settings settings, Path peerFile) throws Exception {
         ClientNode[] node = new ClientNode[1];
         CallClient.Listener listener = new CallClient.Listener() {
             @Override
@@ -221,10 +286,17 @@ public final class ClientCommand implements Callable<Integer> {
             proc.emit("{\"event\":\"listening\",\"role\":\"client\",\"zone\":" + NodeProcess.q(settings.certificate().zone())
                     + ",\"address\":" + NodeProcess.q(HostPort.format(n.links().localAddress())) + ",\"identity\":"
                     + NodeProcess.q(settings.identity().publicKey().toHex()) + "}");
-            ClientCertificate callee = peer;
             proc.watch(options.exitOnStdinEof, line -> {
                 switch (line) {
                     case "call" -> n.execute(c -> {
+                        // Read now: with JOIN, the callee's certificate is issued after this client started.
+                        ClientCertificate callee;
+                        try {
+                            callee = peerFile == null ? null : ClientCertificate.decode(Files.readAllBytes(peerFile));
+                        } catch (java.io.IOException | CertificateException e) {
+                            proc.emit("{\"event\":\"error\",\"reason\":" + NodeProcess.q("peer certificate: " + e.getMessage()) + "}");
+                            return;
+                        }
                         if (callee == null) {
                             proc.emit("{\"event\":\"error\",\"reason\":\"no peer-certificate configured\"}");
                             return;

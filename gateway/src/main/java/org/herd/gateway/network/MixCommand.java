@@ -10,18 +10,22 @@ import java.util.concurrent.Callable;
 import org.herd.core.circuit.Mix;
 import org.herd.core.circuit.MixRef;
 import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.KeyFiles;
 import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.crypto.NodeKeys;
 import org.herd.core.link.LinkConfig;
 import org.herd.core.link.LinkFailureReason;
 import org.herd.core.mix.MixNode;
 import org.herd.core.time.SystemClock;
+import org.herd.gateway.config.MixConfig;
 import org.herd.gateway.devnet.HostPort;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code herd mix --config FILE}: runs one Mix ({@link MixNode}) of a network layout. Config keys:
+ * {@code herd mix --config FILE}: runs one Mix ({@link MixNode}). FILE is either the role's
+ * configuration ({@code herd.mix.*} keys, {@link MixConfig}, shipped as {@code etc/herd-mix.properties}:
+ * bootstrap facts only, the Mixes learned from the directories' documents), or a static layout form. Its keys:
  * {@code network} (layout file, {@link NetworkLayout}), {@code keys} (state directory with
  * identity.key and onion.key), {@code dial.HEXKEY = host:port} (optional: dial that Mix through
  * another address, e.g. an impairment relay). The Mix listens on its descriptor's address.
@@ -41,6 +45,39 @@ public final class MixCommand implements Callable<Integer> {
         NodeProcess proc = new NodeProcess(spec.commandLine().getOut());
         MixNode.Settings settings;
         try {
+            settings = Bootstrap.isRoleConfig(options.config, "herd.mix.") ? fromRoleConfig() : fromLayout();
+        } catch (org.herd.gateway.config.ConfigException e) {
+            spec.commandLine().getErr().println("herd mix: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            spec.commandLine().getErr().println("herd mix: " + options.config + ": " + e.getMessage());
+            return 2;
+        }
+        return run(proc, settings);
+    }
+
+    /**
+     * The Commons Configuration form ({@code etc/herd-mix.properties}, {@link MixConfig}): the Mix
+     * starts from the root key and every zone's certificate and directory address, and learns the
+     * other Mixes from the directories' documents.
+     */
+    private MixNode.Settings fromRoleConfig() throws java.io.IOException {
+        MixConfig c = MixConfig.load(options.config);
+        NodeKeys keys = NodeKeys.readFrom(c.stateDirectory());
+        IdentityPublicKey root = KeyFiles.readIdentityPublic(c.rootKey());
+        List<MixNode.Directory> directories = Bootstrap.directories(c.directories(), c.zoneCertificates(), root,
+                SystemClock.INSTANCE);
+        java.util.Map<IdentityPublicKey, InetSocketAddress> dial = new java.util.HashMap<>();
+        c.dialVia().forEach((hex, at) -> dial.put(NetworkLayout.key(hex), at));
+        return new MixNode.Settings(c.zone(), keys, c.listen(), List.of(), directories, java.util.Set.of(),
+                new MixNode.Rates(c.clientRate(), c.mixRate(), c.mixRate(), c.directoryRate()), LinkConfig.defaults(),
+                Mix.Config.defaults(), root, c.reportIntervalMillis(), dial);
+    }
+
+    /** The static layout form written by older devnets and tests ({@code network = FILE}). */
+    private MixNode.Settings fromLayout() throws java.io.IOException {
+        MixNode.Settings settings;
+        {
             Properties p = NetworkLayout.load(options.config);
             NetworkLayout layout = NetworkLayout.ofConfig(p, SystemClock.INSTANCE);
             NodeKeys keys = NodeKeys.readFrom(Path.of(NetworkLayout.require(p, "keys")));
@@ -57,12 +94,16 @@ public final class MixCommand implements Callable<Integer> {
                     peers.add(new MixNode.Peer(m, at));
                 }
             }
+            // Rates follow the zone directory's signed documents (verified against the root);
+            // utilisation is reported to it during every epoch.
             settings = new MixNode.Settings(self.zone(), keys, self.address(), peers, layout.directories(),
-                    layout.clients(), layout.rates(), LinkConfig.defaults(), Mix.Config.defaults());
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            spec.commandLine().getErr().println("herd mix: " + options.config + ": " + e.getMessage());
-            return 2;
+                    layout.clients(), layout.rates(), LinkConfig.defaults(), Mix.Config.defaults(), layout.root(),
+                    layout.reportIntervalMillis());
         }
+        return settings;
+    }
+
+    private Integer run(NodeProcess proc, MixNode.Settings settings) throws Exception {
         proc.watch(options.exitOnStdinEof, null);
         MixNode.Events events = new MixNode.Events() {
             @Override
@@ -79,6 +120,17 @@ public final class MixCommand implements Callable<Integer> {
             @Override
             public void ready() {
                 proc.emit("{\"event\":\"ready\"}");
+            }
+
+            @Override
+            public void rateScheduled(String rateClass, int rate, long tick) {
+                proc.emit("{\"event\":\"rate_scheduled\",\"class\":" + NodeProcess.q(rateClass) + ",\"rate\":" + rate
+                        + ",\"tick\":" + tick + ",\"at_ms\":" + tick * 20 + "}");
+            }
+
+            @Override
+            public void reportRefused(int status, String reason) {
+                proc.emit("{\"event\":\"report_refused\",\"status\":" + status + ",\"reason\":" + NodeProcess.q(reason) + "}");
             }
         };
         try (MixNode node = MixNode.start(settings, SystemClock.INSTANCE, new SecureRandom(), events)) {
@@ -97,9 +149,13 @@ public final class MixCommand implements Callable<Integer> {
 
     private static String stats(MixNode node) {
         MixNode.Snapshot s = node.snapshot();
+        MixNode.DirectoryCounters d = node.directoryCounters();
         return "{\"event\":\"stats\",\"links\":" + s.linksUp() + ",\"circuits\":" + s.circuits() + ",\"registrations\":"
                 + s.registrations() + ",\"forward_drops\":" + s.forwardDrops() + ",\"backward_drops\":" + s.backwardDrops()
                 + ",\"send_drops\":" + s.sendDrops() + ",\"late_slots\":" + s.lateSlots() + ",\"directory_replies\":"
-                + s.directoryReplies() + ",\"directory_unreachable\":" + s.directoryUnreachable() + "}";
+                + s.directoryReplies() + ",\"directory_unreachable\":" + s.directoryUnreachable() + ",\"documents\":"
+                + d.documents() + ",\"rate_changes\":" + d.rateChanges() + ",\"reports_accepted\":" + d.reportsAccepted()
+                + ",\"reports_refused\":" + d.reportsRefused() + ",\"refused_at_capacity\":" + d.refusedAtCapacity()
+                + ",\"certified_clients\":" + d.certifiedClients() + "}";
     }
 }

@@ -37,7 +37,12 @@ import org.herd.gateway.devnet.HostPort;
  * zone.NAME.certificate = hex            zone.NAME.directory = host:port
  * zone.NAME.mixes = hex,hex              clients = hex,hex
  * rate.client / rate.intra-zone / rate.inter-zone / rate.directory = cells per 20 ms tick
+ * epoch.origin-ms = 0                    epoch.length-ms = 3600000
+ * report-interval-ms = min(60000, epoch length / 4)
  * </pre>
+ * The {@code rate.intra-zone}/{@code rate.inter-zone} values are the rates every Mix starts with and
+ * the directories' initial rate; from then on the zone directories decide them per epoch
+ * ({@link #policy()}, {@link #schedule()}; §3.4.3).
  */
 public final class NetworkLayout {
 
@@ -51,13 +56,54 @@ public final class NetworkLayout {
     private final Map<String, Zone> zones;
     private final Set<IdentityPublicKey> clients;
     private final MixNode.Rates rates;
+    private final org.herd.core.directory.EpochSchedule schedule;
+    private final long reportIntervalMillis;
 
-    /** A layout. */
+    /** A layout with one-hour epochs from 1970 and reports every minute. */
     public NetworkLayout(IdentityPublicKey root, Map<String, Zone> zones, Set<IdentityPublicKey> clients, MixNode.Rates rates) {
+        this(root, zones, clients, rates, new org.herd.core.directory.EpochSchedule(0,
+                org.herd.core.directory.EpochSchedule.DEFAULT_LENGTH_MILLIS), 60_000);
+    }
+
+    /** A layout with the given rate epochs and Mix report interval. */
+    public NetworkLayout(IdentityPublicKey root, Map<String, Zone> zones, Set<IdentityPublicKey> clients, MixNode.Rates rates,
+            org.herd.core.directory.EpochSchedule schedule, long reportIntervalMillis) {
         this.root = root;
         this.zones = new LinkedHashMap<>(zones);
         this.clients = Set.copyOf(clients);
         this.rates = rates;
+        this.schedule = java.util.Objects.requireNonNull(schedule);
+        if (reportIntervalMillis < 1) {
+            throw new IllegalArgumentException("report-interval-ms must be positive: " + reportIntervalMillis);
+        }
+        this.reportIntervalMillis = reportIntervalMillis;
+    }
+
+    /** The rate epochs of the network (every directory and Mix). */
+    public org.herd.core.directory.EpochSchedule schedule() {
+        return schedule;
+    }
+
+    /** How often a Mix reports its utilisation during an epoch. */
+    public long reportIntervalMillis() {
+        return reportIntervalMillis;
+    }
+
+    /**
+     * The directories' rate policy: {@link org.herd.core.directory.RatePolicy#DEFAULTS} starting at
+     * {@code rate.intra-zone} (the rate the Mixes start their intra-zone links with), waiting a quarter epoch (at most a
+     * minute) for the reports of the last epoch.
+     */
+    public org.herd.core.directory.RatePolicy policy() {
+        return policy(rates.intraZone());
+    }
+
+    /** {@link #policy()} starting at {@code initial} (the inter-zone scopes start at {@code rate.inter-zone}). */
+    public org.herd.core.directory.RatePolicy policy(int initial) {
+        org.herd.core.directory.RatePolicy d = org.herd.core.directory.RatePolicy.DEFAULTS;
+        return new org.herd.core.directory.RatePolicy(d.clientMultiple(), initial, Math.min(d.minRate(), initial),
+                Math.max(d.maxRate(), initial), d.raiseStep(), d.lowerStep(), d.highWatermark(), d.lowWatermark(),
+                d.lowEpochsBeforeLowering(), d.leadEpochs(), Math.min(60_000L, schedule.lengthMillis() / 4));
     }
 
     /** The root key. */
@@ -132,6 +178,9 @@ public final class NetworkLayout {
         p.put("rate.intra-zone", Integer.toString(rates.intraZone()));
         p.put("rate.inter-zone", Integer.toString(rates.interZone()));
         p.put("rate.directory", Integer.toString(rates.directory()));
+        p.put("epoch.origin-ms", Long.toString(schedule.originEpochMillis()));
+        p.put("epoch.length-ms", Long.toString(schedule.lengthMillis()));
+        p.put("report-interval-ms", Long.toString(reportIntervalMillis));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("# Herd network layout (written by herd devnet)\n");
             for (Map.Entry<String, String> e : p.entrySet()) {
@@ -174,7 +223,25 @@ public final class NetworkLayout {
         }
         MixNode.Rates rates = new MixNode.Rates(integer(p, "rate.client", 2), integer(p, "rate.intra-zone", 8),
                 integer(p, "rate.inter-zone", 8), integer(p, "rate.directory", 2));
-        return new NetworkLayout(root, zones, clients, rates);
+        long length = longValue(p, "epoch.length-ms", org.herd.core.directory.EpochSchedule.DEFAULT_LENGTH_MILLIS);
+        if (length < 1000 || length % 20 != 0) {
+            throw new IllegalArgumentException("key 'epoch.length-ms': " + length + " is not a multiple of 20 ms of at least 1 s");
+        }
+        long origin = longValue(p, "epoch.origin-ms", 0);
+        if (origin % 20 != 0 || origin > System.currentTimeMillis()) {
+            throw new IllegalArgumentException("key 'epoch.origin-ms': " + origin + " must be a multiple of 20 ms in the past");
+        }
+        return new NetworkLayout(root, zones, clients, rates, new org.herd.core.directory.EpochSchedule(origin, length),
+                longValue(p, "report-interval-ms", Math.min(60_000L, length / 4)));
+    }
+
+    static long longValue(Properties p, String key, long dflt) {
+        String v = p.getProperty(key);
+        try {
+            return v == null ? dflt : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("key '" + key + "': '" + v + "' is not an integer");
+        }
     }
 
     /**
@@ -210,12 +277,11 @@ public final class NetworkLayout {
     }
 
     static int integer(Properties p, String key, int dflt) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? dflt : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("key '" + key + "': '" + v + "' is not an integer");
+        long v = longValue(p, key, dflt);
+        if (v != (int) v) {
+            throw new IllegalArgumentException("key '" + key + "': " + v + " is out of range");
         }
+        return (int) v;
     }
 
     /** A hex Ed25519 public key. */

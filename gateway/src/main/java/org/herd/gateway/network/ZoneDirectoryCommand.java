@@ -13,10 +13,9 @@ import org.herd.core.link.LinkConfig;
 import org.herd.core.link.LinkFailureReason;
 import org.herd.core.mix.DirectoryLinkCodec;
 import org.herd.core.mix.DirectoryLinkServer;
-import org.herd.core.mix.DirectoryLinkService;
+import org.herd.core.mix.ZoneDirectoryNode;
 import org.herd.core.mix.EmbeddedDirectory;
 import org.herd.core.time.SystemClock;
-import org.herd.core.wire.ControlMessages;
 import org.herd.gateway.devnet.HostPort;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,29 +61,22 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
         }
         EmbeddedDirectory directory;
         try {
+            Set<String> peerZones = new java.util.TreeSet<>(layout.zones().keySet());
+            peerZones.remove(zone.name());
             directory = EmbeddedDirectory.open(key, zone.certificate(), layout.root(), zone.mixes(), database,
-                    SystemClock.INSTANCE, new java.security.SecureRandom());
+                    SystemClock.INSTANCE, new java.security.SecureRandom(),
+                    new EmbeddedDirectory.Options(layout.schedule(), layout.policy(), peerZones,
+                            layout.policy(layout.rates().interZone())));
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("herd zone-directory: " + database + ": " + e.getMessage());
             return 1;
         }
-        DirectoryLinkService.Handler service = directory.handler();
-        DirectoryLinkService.Handler handler = new DirectoryLinkService.Handler() {
+        ZoneDirectoryNode.Events events = new ZoneDirectoryNode.Events() {
             @Override
-            public ControlMessages.Registered register(IdentityPublicKey rendezvous, ControlMessages.Register request) {
-                ControlMessages.Registered r = service.register(rendezvous, request);
-                proc.emit("{\"event\":\"register\",\"rendezvous\":" + NodeProcess.q(rendezvous.toHex()) + ",\"status\":" + r.status() + "}");
-                return r;
+            public void proposalAnswered(int status, String reason) {
+                proc.emit("{\"event\":\"proposal_answered\",\"status\":" + status + ",\"reason\":" + NodeProcess.q(reason) + "}");
             }
 
-            @Override
-            public ControlMessages.Answer lookup(ControlMessages.Lookup request) {
-                ControlMessages.Answer a = service.lookup(request);
-                proc.emit("{\"event\":\"lookup\",\"status\":" + a.status() + "}");
-                return a;
-            }
-        };
-        DirectoryLinkServer.Events events = new DirectoryLinkServer.Events() {
             @Override
             public void linkUp(IdentityPublicKey mix) {
                 proc.emit("{\"event\":\"link_up\",\"peer\":" + NodeProcess.q(mix.toHex()) + "}");
@@ -99,9 +91,14 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
         for (MixRef m : layout.allMixes()) {
             mixes.add(m.identity());
         }
+        Set<IdentityPublicKey> zoneMixes = new HashSet<>();
+        zone.mixes().forEach(d -> zoneMixes.add(d.mixKey()));
+        // Epoch steps and document pushes several times per epoch, at most every second.
+        long poll = Math.max(20, Math.min(1000, layout.schedule().lengthMillis() / 8));
         proc.watch(options.exitOnStdinEof, null);
-        try (DirectoryLinkServer server = DirectoryLinkServer.start(LinkConfig.defaults(), key, zone.directory(), mixes,
-                layout.rates().directory(), handler, SystemClock.INSTANCE, events)) {
+        try (ZoneDirectoryNode node = ZoneDirectoryNode.start(directory, new ZoneDirectoryNode.Settings(key, zone.directory(),
+                zoneMixes, mixes, true, layout.rates().directory(), poll, LinkConfig.defaults()), SystemClock.INSTANCE, events)) {
+            DirectoryLinkServer server = node.server();
             proc.emit("{\"event\":\"listening\",\"role\":\"zone-directory\",\"zone\":" + NodeProcess.q(zone.name())
                     + ",\"address\":" + NodeProcess.q(HostPort.format(server.links().localAddress())) + ",\"identity\":"
                     + NodeProcess.q(key.publicKey().toHex()) + "}");

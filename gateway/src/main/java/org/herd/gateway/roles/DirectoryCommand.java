@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.herd.core.directory.DirectoryStoreException;
-import org.herd.core.directory.InProcessDirectoryTransport;
 import org.herd.core.time.SystemClock;
 import org.herd.gateway.config.ConfigException;
 import org.herd.gateway.config.DirectoryConfig;
@@ -21,9 +20,9 @@ import picocli.CommandLine.Option;
  * <p>Exit status: 0 after a clean shutdown, 2 for a configuration error (one line naming the
  * key, the value and the file), 3 for a database that must not be used (corrupt, newer schema).
  *
- * <p>Transport: until the DTLS link endpoint is bound (see {@link #transportFactory}), the
- * command runs the service on an {@link InProcessDirectoryTransport}, i.e. it answers nobody
- * outside the process; the lead replaces the factory with the link/circuit binding.
+ * <p>Transport: DTLS links ({@link LinkDirectoryTransport}): the Mixes of every zone link here
+ * (REGISTER, LOOKUP, utilisation reports; the document and certified clients are pushed to them),
+ * joining clients too (JOIN, GET_DIRECTORY); the role's RATE_PROPOSALs go out through a Mix.
  */
 @Command(name = "directory", mixinStandardHelpOptions = true,
         description = "Run the zone directory: join, descriptors, rendezvous registrations, link rates.")
@@ -34,9 +33,9 @@ public final class DirectoryCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "the properties file (default: /etc/herd/herd-directory.properties)")
     Path config = Path.of("/etc/herd/herd-directory.properties");
 
-    /** Where the service's transport comes from; replaced when the link endpoint is wired. */
+    /** Where the service's transport comes from: DTLS links to the Mixes and joining clients. */
     static java.util.function.Function<DirectoryConfig, org.herd.core.directory.DirectoryTransport> transportFactory =
-            c -> new InProcessDirectoryTransport();
+            c -> LinkDirectoryTransport.of(c, SystemClock.INSTANCE);
 
     /** Released to stop the command (tests); the shutdown hook does the same on SIGTERM. */
     final CountDownLatch stop = new CountDownLatch(1);
@@ -56,8 +55,14 @@ public final class DirectoryCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             DirectoryConfig c = DirectoryConfig.load(config);
-            running.set(DirectoryRole.start(c, transportFactory.apply(c), SystemClock.INSTANCE,
-                    peer -> LOG.debug("rate proposal for {} not sent: no peer transport wired", peer.peerZone())));
+            org.herd.core.directory.DirectoryTransport transport = transportFactory.apply(c);
+            running.set(DirectoryRole.start(c, transport, SystemClock.INSTANCE, peer -> {
+                if (transport instanceof LinkDirectoryTransport links) {
+                    links.propose(peer);
+                } else {
+                    LOG.debug("rate proposal for {} not sent: no peer transport", peer.peerZone());
+                }
+            }));
             stop.await();
             return 0;
         } catch (ConfigException e) {

@@ -162,8 +162,14 @@ public final class DirectoryRole implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        transport.close();
-        store.close();
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            // The store must still be closed (its WAL checkpointed) whatever the links did.
+            LOG.error("closing the transport failed: {}", e.toString());
+        } finally {
+            store.close();
+        }
         LOG.info("directory of zone {} stopped", service.zone());
     }
 

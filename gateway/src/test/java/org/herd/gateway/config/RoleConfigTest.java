@@ -72,8 +72,17 @@ class RoleConfigTest {
         DirectoryConfig d = DirectoryConfig.load(ETC.resolve("herd-directory.properties"), Map.of(), NO_SYS);
         assertEquals("alpha", d.zone());
         assertEquals(RatePolicy.DEFAULTS, d.policy());
-        assertEquals(7100, MixConfig.load(ETC.resolve("herd-mix.properties"), Map.of(), NO_SYS).listen().getPort());
-        assertEquals(2, ClientConfig.load(ETC.resolve("herd-client.properties"), Map.of(), NO_SYS).spareCircuits());
+        // The mix's shipped file leaves the network's directories to the operator (required).
+        Map<String, String> net = Map.of("HERD_MIX_DIRECTORIES", "alpha=127.0.0.1:7000, beta=[::1]:7001",
+                "HERD_MIX_ZONE_CERTIFICATES", "/etc/herd/alpha.cert,/etc/herd/beta.cert");
+        MixConfig mix = MixConfig.load(ETC.resolve("herd-mix.properties"), net, NO_SYS);
+        assertEquals(7100, mix.listen().getPort());
+        assertEquals(7001, mix.directories().get("beta").getPort());
+        assertEquals(8, mix.mixRate());
+        ClientConfig client = ClientConfig.load(ETC.resolve("herd-client.properties"), Map.of(), NO_SYS);
+        assertEquals(2, client.linkRate());
+        assertEquals(0, client.listen().getPort());
+        assertEquals(null, client.peerCertificate());
     }
 
     @Test
@@ -90,7 +99,8 @@ class RoleConfigTest {
         sys.setProperty("herd.directory.listen-port", "7003");
         assertEquals(7003, DirectoryConfig.load(f, env, sys).listen().getPort());
         // Without a file: defaults plus overrides.
-        assertEquals("gamma", MixConfig.load(null, Map.of("HERD_MIX_ZONE", "gamma"), NO_SYS).zone());
+        assertEquals("gamma", MixConfig.load(null, Map.of("HERD_MIX_ZONE", "gamma", "HERD_MIX_DIRECTORIES",
+                "gamma=127.0.0.1:7000", "HERD_MIX_ZONE_CERTIFICATES", "/g.cert"), NO_SYS).zone());
     }
 
     private static String error(Runnable r) {
@@ -136,13 +146,22 @@ class RoleConfigTest {
         m = error(() -> DirectoryConfig.load(self, Map.of(), NO_SYS));
         assertTrue(m.contains("herd.directory.peer-zones") && m.contains("'alpha'"), m);
 
-        Path host = file("herd.mix.zone = alpha\nherd.mix.directory-address = directory.example\n");
+        Path host = file("herd.mix.zone = alpha\nherd.mix.directories = alpha=directory.example:7000\n");
         m = error(() -> MixConfig.load(host, Map.of(), NO_SYS));
-        assertTrue(m.contains("herd.mix.directory-address") && m.contains("literal"), m);
+        assertTrue(m.contains("herd.mix.directories") && m.contains("IP literal"), m);
 
-        Path spare = file("herd.client.zone = alpha\nherd.client.spare-circuits = -1\n");
-        m = error(() -> ClientConfig.load(spare, Map.of(), NO_SYS));
-        assertTrue(m.contains("herd.client.spare-circuits") && m.contains("'-1'"), m);
+        Path own = file("herd.mix.zone = alpha\nherd.mix.directories = beta=127.0.0.1:7000\n");
+        m = error(() -> MixConfig.load(own, Map.of(), NO_SYS));
+        assertTrue(m.contains("herd.mix.directories") && m.contains("own zone alpha"), m);
+
+        Path certs = file("herd.mix.zone = alpha\nherd.mix.directories = alpha=127.0.0.1:7000, beta=127.0.0.1:7001\n"
+                + "herd.mix.zone-certificates = /a.cert\n");
+        m = error(() -> MixConfig.load(certs, Map.of(), NO_SYS));
+        assertTrue(m.contains("herd.mix.zone-certificates") && m.contains("1 certificates for 2 zones"), m);
+
+        Path rate = file("herd.client.zone = alpha\nherd.client.link-rate = -1\n");
+        m = error(() -> ClientConfig.load(rate, Map.of(), NO_SYS));
+        assertTrue(m.contains("herd.client.link-rate") && m.contains("'-1'"), m);
     }
 
     @Test

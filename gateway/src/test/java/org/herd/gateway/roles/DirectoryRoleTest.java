@@ -67,6 +67,7 @@ class DirectoryRoleTest {
         config = dir.resolve("herd-directory.properties");
         Files.writeString(config, String.join("\n",
                 "herd.directory.zone = alpha",
+                "herd.directory.listen-port = " + freeUdpPort(),
                 "herd.directory.database = " + dir.resolve("directory.db"),
                 "herd.directory.identity-key = " + z.resolve("directory/identity.key"),
                 "herd.directory.zone-certificate = " + z.resolve("directory/zone.cert"),
@@ -83,6 +84,26 @@ class DirectoryRoleTest {
 
     private static DirectoryResponse send(InProcessDirectoryTransport t, DirectoryRequest r) throws Exception {
         return DirectoryMessages.decodeResponse(t.send(DirectoryMessages.encodeRequest(1, r)));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClientJoinsTheRoleOverARealLink() throws Exception {
+        // herd directory's default transport: DTLS links; a client with only the root key, the
+        // zone certificate and the address JOINs and gets a certificate, a Mix and the document.
+        var clock = org.herd.core.time.SystemClock.INSTANCE;
+        Files.writeString(config, Files.readString(config).replace("herd.directory.epoch.origin-ms = " + this.clock.epochMillis(),
+                "herd.directory.epoch.origin-ms = 0"));
+        DirectoryConfig c = load(Map.of());
+        LinkDirectoryTransport links = LinkDirectoryTransport.of(c, clock);
+        try (DirectoryRole role = DirectoryRole.start(c, links, clock, links::propose)) {
+            IdentityKeyPair client = IdentityKeyPair.generate(random);
+            var joined = org.herd.core.client.DirectoryJoin.join(client, network.zones().get("alpha").certificate(),
+                    c.listen(), network.root().publicKey(), new InetSocketAddress("127.0.0.1", 0),
+                    org.herd.core.link.LinkConfig.defaults(), clock, random, 20_000);
+            assertEquals(client.publicKey(), joined.certificate().clientKey());
+            assertEquals(2, joined.zoneMixes().size());
+        }
     }
 
     @Test
@@ -184,5 +205,13 @@ class DirectoryRoleTest {
         assertTrue(output.stream().anyMatch(l -> l.contains("directory of zone alpha stopped")), output.toString());
         // SQLite removes the WAL when the last connection closes cleanly: the hook closed the store.
         assertFalse(Files.exists(dir.resolve("directory.db-wal")), "store not closed: " + output);
+    }
+
+    /** A UDP port free on loopback now (the role binds it a moment later). */
+    private static int freeUdpPort() throws java.io.IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))) {
+            return s.getLocalPort();
+        }
     }
 }

@@ -76,6 +76,32 @@ public final class Mix {
         }
     }
 
+    /**
+     * Admission of calls at a rendezvous Mix (§3.4): a splice carries one call, one payload cell
+     * per tick each way over the two links of the splice at this Mix. Consulted when R1 or R2
+     * splices for a CONNECT or RESUME; a refusal ends the set-up with END({@code END_AT_CAPACITY}).
+     * Called on the Mix's thread.
+     */
+    public interface Admission {
+        /** Reserves one call on the links to {@code peerIn} and {@code peerOut}; false (nothing reserved) if either is full. */
+        boolean admit(int peerIn, int peerOut);
+
+        /** Releases a call admitted by {@link #admit}. */
+        void release(int peerIn, int peerOut);
+
+        /** Admits everything (the default). */
+        Admission UNLIMITED = new Admission() {
+            @Override
+            public boolean admit(int peerIn, int peerOut) {
+                return true;
+            }
+
+            @Override
+            public void release(int peerIn, int peerOut) {
+            }
+        };
+    }
+
     private final IdentityPublicKey identity;
     private final byte[] ntorId;
     private final List<OnionKeyPair> onionKeys;
@@ -102,6 +128,10 @@ public final class Mix {
     private final Reassembler reassembler;
     private final MixCounters counters = new MixCounters();
     private final byte[] cell = new byte[Cell.SIZE];
+    // Splices admitted by the Admission: entry prev key -> {peer in, peer out}; released in poll()
+    // once the entry is gone or no longer spliced (at most one tick late).
+    private final Map<Long, int[]> admitted = new HashMap<>();
+    private Admission admission = Admission.UNLIMITED;
     private long nextRequestId = 1;
     private int nextMessageId;
 
@@ -600,6 +630,9 @@ public final class Mix {
                 refuse(e, ControlMessages.END_REFUSED);
                 return;
             }
+            if (!admit(e, LinkCircuit.peer(callee.prev()))) {
+                return;
+            }
             e.next(callee.prev());
             callee.next(e.prev());
             spliceCalls.put(e.prev(), m.callId());
@@ -616,6 +649,9 @@ public final class Mix {
         Circuit oc = takePooled(target);
         if (oc == null) {
             refuse(e, ControlMessages.END_NO_CIRCUIT);
+            return;
+        }
+        if (!admit(e, oc.peer())) {
             return;
         }
         e.next(oc.key());
@@ -640,12 +676,53 @@ public final class Mix {
             refuse(e, ControlMessages.END_NO_CALL);
             return;
         }
+        if (!admit(e, LinkCircuit.peer(survivor.prev()))) {
+            parked.put(m.callId(), p);
+            return;
+        }
         e.next(survivor.prev());
         survivor.next(e.prev());
         spliceCalls.put(e.prev(), m.callId());
         spliceCalls.put(survivor.prev(), m.callId());
         counters.resumedCalls++;
         sendBackward(e, RelayCommand.RESUMED, new ControlMessages.Resumed(m.callId()).encode());
+    }
+
+    /** Asks the Admission for a splice of {@code e} onto a circuit on {@code peerOut}'s link; refuses the set-up if not. */
+    private boolean admit(CircuitTable.Entry e, int peerOut) {
+        int peerIn = LinkCircuit.peer(e.prev());
+        if (!admission.admit(peerIn, peerOut)) {
+            counters.refusedAtCapacity++;
+            refuse(e, ControlMessages.END_AT_CAPACITY);
+            return false;
+        }
+        int[] previous = admitted.put(e.prev(), new int[] {peerIn, peerOut});
+        if (previous != null) {
+            admission.release(previous[0], previous[1]);
+        }
+        return true;
+    }
+
+    /** Releases the admissions of splices that are gone. */
+    private void releaseEndedSplices() {
+        for (Iterator<Map.Entry<Long, int[]>> it = admitted.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, int[]> a = it.next();
+            CircuitTable.Entry e = table.get(a.getKey());
+            if (e == null || e.prev() != a.getKey() || e.next() == LinkCircuit.NONE) {
+                it.remove();
+                admission.release(a.getValue()[0], a.getValue()[1]);
+            }
+        }
+    }
+
+    /** Sets the call admission (default {@link Admission#UNLIMITED}); call before the first cell. */
+    public void admission(Admission a) {
+        this.admission = Objects.requireNonNull(a);
+    }
+
+    /** Calls admitted and not yet released. */
+    public int admittedCalls() {
+        return admitted.size();
     }
 
     private void unpark(long entryKey) {
@@ -676,6 +753,7 @@ public final class Mix {
      */
     public void poll() {
         long now = clock.nanoTime();
+        releaseEndedSplices();
         for (long key : pendingExtends.keys()) {
             if (pendingExtends.get(key)[0] - now <= 0) {
                 pendingExtends.remove(key);

@@ -18,6 +18,7 @@ public final class MixCounters {
     long handshakeFailures;
     long extendFailures;
     long refusedConnects;
+    long refusedAtCapacity;
     long splicedCells;
     long parkedCalls;
     long resumedCalls;
@@ -85,6 +86,11 @@ public final class MixCounters {
     /** CONNECTs refused (not registered, busy, no pre-built circuit). */
     public long refusedConnects() {
         return refusedConnects;
+    }
+
+    /** CONNECTs and RESUMEs refused because a link of the splice was at capacity (also in {@link #refusedConnects()}). */
+    public long refusedAtCapacity() {
+        return refusedAtCapacity;
     }
 
     /** Cells re-originated across a rendezvous splice. */

@@ -28,8 +28,8 @@ public final class DirectoryLinkCodec {
     public static final int CELL_COMMAND = 16;
     /** Fragment bytes per cell. */
     public static final int FRAGMENT_DATA = Cell.SIZE - 5 - 6;
-    /** Fragments per message at most. */
-    public static final int MAX_FRAGMENTS = 8;
+    /** Fragments per message at most (a signed directory document of a few dozen Mixes fits). */
+    public static final int MAX_FRAGMENTS = 64;
     /** Message type: a rendezvous Mix forwards a client's REGISTER. */
     public static final int REGISTER = 1;
     /** Message type: the directory's answer to REGISTER. */
@@ -38,6 +38,29 @@ public final class DirectoryLinkCodec {
     public static final int LOOKUP = 3;
     /** Message type: the directory's answer to LOOKUP. */
     public static final int ANSWER = 4;
+    /**
+     * Message type: a whole directory-protocol request ({@code directory.DirectoryMessages}, "HDRQ":
+     * UTILISATION_REPORT from a Mix, JOIN or GET_DIRECTORY from a joining client, RATE_PROPOSAL
+     * forwarded for a peer directory), answered with {@link #RESPONSE}.
+     */
+    public static final int REQUEST = 5;
+    /** Message type: the directory's response ("HDRS") to a {@link #REQUEST}. */
+    public static final int RESPONSE = 6;
+    /** Message type: the directory pushes its current signed directory document (descriptors, epoch schedule, rates). */
+    public static final int DOCUMENT = 7;
+    /**
+     * Message type: the directory asks a Mix of its zone to forward a request to the directory of
+     * another zone ({@code zone length 1 | zone | request}); the Mix sends it there as a
+     * {@link #REQUEST} (directories have no links to each other; the request is signed by the
+     * directory, so the Mix cannot alter it).
+     */
+    public static final int FORWARD = 8;
+    /**
+     * Message type: the directory tells the Mixes of its zone which clients it certified:
+     * {@code count 2 | (client certificate length 2 | certificate)*}; a Mix admits links from the
+     * keys of these certificates (checked against the zone certificate) while they are valid.
+     */
+    public static final int CLIENTS = 9;
 
     private static final int LENGTH_OFFSET = 5;
     private static final int ID_OFFSET = 7;

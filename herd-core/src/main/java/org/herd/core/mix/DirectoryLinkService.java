@@ -23,6 +23,43 @@ public final class DirectoryLinkService {
 
         /** A LOOKUP. */
         ControlMessages.Answer lookup(ControlMessages.Lookup request);
+
+        /**
+         * A whole directory-protocol request from {@code peer} (a Mix, or a joining client); the
+         * response bytes, or null if this directory serves none (then the request is counted as
+         * malformed).
+         */
+        default byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
+            return null;
+        }
+    }
+
+    /**
+     * The handler of the directory of {@code zone} whose requests {@code service} answers: REGISTER
+     * and LOOKUP translated to the directory protocol ({@code RendezvousDirectoryEndpoint}; a LOOKUP
+     * for another zone is refused, the Mix sends it to that zone's directory), whole requests
+     * answered as they are.
+     */
+    public static Handler handlerFor(String zone, java.util.function.UnaryOperator<byte[]> service) {
+        Objects.requireNonNull(zone);
+        Objects.requireNonNull(service);
+        return new Handler() {
+            @Override
+            public ControlMessages.Registered register(IdentityPublicKey rendezvous, ControlMessages.Register request) {
+                return org.herd.core.directory.RendezvousDirectoryEndpoint.register(service, zone, rendezvous, request);
+            }
+
+            @Override
+            public ControlMessages.Answer lookup(ControlMessages.Lookup request) {
+                return org.herd.core.directory.RendezvousDirectoryEndpoint.lookup(
+                        request.zone().equals(zone) ? service : null, request);
+            }
+
+            @Override
+            public byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
+                return service.apply(directoryRequest);
+            }
+        };
     }
 
     private final Handler handler;
@@ -34,8 +71,13 @@ public final class DirectoryLinkService {
         this.handler = Objects.requireNonNull(handler);
     }
 
-    /** The reply message to {@code message}, or null if it is malformed (counted). */
+    /** The reply message to {@code message}, or null if it is malformed (counted); the sender unknown. */
     public byte[] serve(byte[] message) {
+        return serve(null, message);
+    }
+
+    /** The reply message to {@code message} from {@code peer}, or null if it is malformed (counted). */
+    public byte[] serve(IdentityPublicKey peer, byte[] message) {
         try {
             DirectoryLinkCodec.Message m = DirectoryLinkCodec.parse(message);
             byte[] reply;
@@ -52,6 +94,13 @@ public final class DirectoryLinkService {
                 }
                 case DirectoryLinkCodec.LOOKUP -> reply = DirectoryLinkCodec.message(DirectoryLinkCodec.ANSWER, m.requestId(),
                         handler.lookup(ControlMessages.Lookup.decode(m.body())).encode());
+                case DirectoryLinkCodec.REQUEST -> {
+                    byte[] response = handler.request(peer, m.body());
+                    if (response == null) {
+                        throw new MalformedMessageException("this directory serves no directory-protocol requests");
+                    }
+                    reply = DirectoryLinkCodec.message(DirectoryLinkCodec.RESPONSE, m.requestId(), response);
+                }
                 default -> throw new MalformedMessageException("directory-link message type " + m.type());
             }
             served++;

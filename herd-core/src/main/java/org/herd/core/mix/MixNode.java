@@ -65,9 +65,23 @@ public final class MixNode implements AutoCloseable {
         }
     }
 
-    /** Everything a Mix needs to run, validated once. */
+    /**
+     * Everything a Mix needs to run, validated once.
+     *
+     * @param clients client keys admitted without a certificate pushed by the directory (a static
+     *     allow-list; may be empty when the zone directory certifies clients at JOIN)
+     * @param root the root key that zone certificates (and so directory documents) verify against;
+     *     null: documents are ignored and the rates stay those of {@code rates}
+     * @param reportIntervalMillis how often the Mix reports its utilisation to its zone directory
+     *     during an epoch (it also reports once right after each epoch); 0: never
+     * @param mixes the other Mixes known at start; with a {@code root}, more are learned from the
+     *     directories' documents (every zone directory pushes its zone's descriptors)
+     * @param dial addresses to dial some Mixes at instead of their descriptor's (e.g. an
+     *     impairment relay); also for Mixes learned later
+     */
     public record Settings(String zone, NodeKeys keys, InetSocketAddress listen, List<Peer> mixes,
-            List<Directory> directories, Set<IdentityPublicKey> clients, Rates rates, LinkConfig link, Mix.Config mix) {
+            List<Directory> directories, Set<IdentityPublicKey> clients, Rates rates, LinkConfig link, Mix.Config mix,
+            IdentityPublicKey root, long reportIntervalMillis, Map<IdentityPublicKey, InetSocketAddress> dial) {
         /** Checks. */
         public Settings {
             Objects.requireNonNull(zone);
@@ -79,6 +93,23 @@ public final class MixNode implements AutoCloseable {
             Objects.requireNonNull(rates);
             Objects.requireNonNull(link);
             Objects.requireNonNull(mix);
+            if (reportIntervalMillis < 0) {
+                throw new IllegalArgumentException("reportIntervalMillis must be >= 0: " + reportIntervalMillis);
+            }
+            dial = Map.copyOf(dial);
+        }
+
+        /** No dial overrides. */
+        public Settings(String zone, NodeKeys keys, InetSocketAddress listen, List<Peer> mixes,
+                List<Directory> directories, Set<IdentityPublicKey> clients, Rates rates, LinkConfig link, Mix.Config mix,
+                IdentityPublicKey root, long reportIntervalMillis) {
+            this(zone, keys, listen, mixes, directories, clients, rates, link, mix, root, reportIntervalMillis, Map.of());
+        }
+
+        /** Static rates and allow-list: no documents applied, no reports. */
+        public Settings(String zone, NodeKeys keys, InetSocketAddress listen, List<Peer> mixes,
+                List<Directory> directories, Set<IdentityPublicKey> clients, Rates rates, LinkConfig link, Mix.Config mix) {
+            this(zone, keys, listen, mixes, directories, clients, rates, link, mix, null, 0);
         }
     }
 
@@ -95,6 +126,14 @@ public final class MixNode implements AutoCloseable {
         /** Every Mix and directory link is up and a pre-built circuit to every other Mix is open (once). */
         default void ready() {
         }
+
+        /** The zone directory's document scheduled a rate change: class {@code rateClass} to {@code rate} at {@code tick}. */
+        default void rateScheduled(String rateClass, int rate, long tick) {
+        }
+
+        /** The zone directory refused a utilisation report (status, reason). */
+        default void reportRefused(int status, String reason) {
+        }
     }
 
     /** A snapshot of counters, taken on the loop. */
@@ -102,13 +141,39 @@ public final class MixNode implements AutoCloseable {
             long sendDrops, long lateSlots, long directoryReplies, long directoryUnreachable) {
     }
 
+    /**
+     * What the Mix did with its directories, taken on the loop: documents verified and applied or
+     * refused, rate changes scheduled (of which applied late), utilisation reports sent and the
+     * directory's OK/refusal counts, requests forwarded for a directory, calls refused at capacity,
+     * certified clients known.
+     */
+    public record DirectoryCounters(long documents, long badDocuments, long rateChanges, long lateRateChanges,
+            long reportsSent, long reportsAccepted, long reportsRefused, long forwarded, long refusedAtCapacity,
+            int certifiedClients, long learnedMixes) {
+    }
+
     private final Settings settings;
     private final NodeLinks links;
-    private final Map<IdentityPublicKey, Peer> mixesByKey = new HashMap<>();
+    // Written on the loop (documents add Mixes), read by the link endpoint's admission too.
+    private final Map<IdentityPublicKey, Peer> mixesByKey = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<IdentityPublicKey, Directory> directoriesByKey = new HashMap<>();
     private final Map<String, IdentityPublicKey> directoryOfZone = new HashMap<>();
     private Mix mix;
+    private MixRates rates;
     private RemoteDirectory directory;
+    private final java.util.concurrent.ConcurrentHashMap<IdentityPublicKey, Long> certified =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, String> forwardedRequests = new HashMap<>();
+    private final Map<String, org.herd.core.crypto.ZoneCertificate> zoneCertificates = new HashMap<>();
+    private final long[] requestIds = {1};
+    private long documents;
+    private long badDocuments;
+    private long reportsSent;
+    private long reportsAccepted;
+    private long reportsRefused;
+    private long forwarded;
+    private long learnedMixes;
+    private final Set<String> documentedZones = new HashSet<>();
     private DirectoryLinkCodec.Assembler[] assemblers = new DirectoryLinkCodec.Assembler[16];
     private int messageIds;
     private boolean ready;
@@ -125,13 +190,18 @@ public final class MixNode implements AutoCloseable {
             directoryOfZone.put(d.zone(), d.key());
         }
         IdentityPublicKey self = settings.keys().identity().publicKey();
-        Set<IdentityPublicKey> inbound = new HashSet<>(settings.clients());
-        for (Peer p : settings.mixes()) {
-            inbound.add(p.ref().identity());
-        }
-        this.links = NodeLinks.start(settings.link(), settings.keys().identity(), settings.listen(), inbound::contains,
-                clock, l -> handler(l, clock, random, events));
+        Set<IdentityPublicKey> inbound = Set.copyOf(settings.clients());
+        // Mixes (configured, or learned from the directories' signed documents) and clients
+        // certified by the zone directory (pushed over the directory link, admitted while their
+        // certificate is valid) are admitted, besides the static allow-list.
+        this.links = NodeLinks.start(settings.link(), settings.keys().identity(), settings.listen(),
+                k -> mixesByKey.containsKey(k) || inbound.contains(k) || certifiedNow(k, clock), clock,
+                l -> handler(l, clock, random, events));
         links.every(20, this::tick);
+        links.every(MixRates.SAMPLE_MILLIS, this::sample);
+        if (settings.reportIntervalMillis() > 0) {
+            links.every(settings.reportIntervalMillis(), () -> sendReports(rates.currentReports(requestIds)));
+        }
         for (Peer p : settings.mixes()) {
             if (lower(self, p.ref().identity())) {
                 links.keep(p.dial(), p.ref().identity());
@@ -153,13 +223,18 @@ public final class MixNode implements AutoCloseable {
     }
 
     private NodeLinks.Handler handler(NodeLinks l, Clock clock, SecureRandom random, Events ev) {
-        RateClass clientClass = l.newRateClass("client", settings.rates().client());
-        RateClass intraClass = l.newRateClass("intra-zone-mix", settings.rates().intraZone());
-        RateClass interClass = l.newRateClass("inter-zone-mix", settings.rates().interZone());
-        RateClass directoryClass = l.newRateClass("directory", settings.rates().directory());
+        Set<String> peerZones = new java.util.TreeSet<>();
+        settings.mixes().forEach(p -> peerZones.add(p.ref().zone()));
+        settings.directories().forEach(d -> peerZones.add(d.zone()));
+        rates = new MixRates(settings.zone(), settings.keys().identity(), l.paced(), clock, settings.rates(), peerZones,
+                peer -> {
+                    IdentityPublicKey id = l.identityOf(peer);
+                    return id == null ? null : rateClassOf(id);
+                });
         directory = new RemoteDirectory(settings.zone(), this::sendToDirectory, l::execute);
         mix = new Mix(settings.keys().identity().publicKey(), List.of(settings.keys().onion()), l::send, clock, random,
                 directory, settings.mix());
+        mix.admission(rates);
         directory.bind(mix);
         for (Peer p : settings.mixes()) {
             mix.addRendezvousPeer(p.ref());
@@ -167,12 +242,7 @@ public final class MixNode implements AutoCloseable {
         return new NodeLinks.Handler() {
             @Override
             public RateClass rateClass(IdentityPublicKey peer) {
-                return switch (kind(peer)) {
-                    case "directory" -> directoryClass;
-                    case "intra-zone" -> intraClass;
-                    case "inter-zone" -> interClass;
-                    default -> clientClass;
-                };
+                return rateClassOf(peer);
             }
 
             @Override
@@ -207,10 +277,204 @@ public final class MixNode implements AutoCloseable {
                 }
                 byte[] message = a.accept(buffer, offset);
                 if (message != null) {
-                    directory.onMessage(message);
+                    onDirectoryMessage(l.identityOf(peer), message, clock, ev);
                 }
             }
         };
+    }
+
+    private RateClass rateClassOf(IdentityPublicKey peer) {
+        Peer p = mixesByKey.get(peer);
+        return switch (kind(peer)) {
+            case "directory" -> rates.directory;
+            case "intra-zone", "inter-zone" -> rates.mixClass(p.ref().zone());
+            default -> rates.client;
+        };
+    }
+
+    private boolean certifiedNow(IdentityPublicKey key, Clock clock) {
+        Long until = certified.get(key);
+        return until != null && until - clock.epochMillis() > 0;
+    }
+
+    /** A whole message from the directory {@code from}: replies to the circuit layer, documents, reports' answers, forwards. */
+    private void onDirectoryMessage(IdentityPublicKey from, byte[] message, Clock clock, Events ev) {
+        Directory d = from == null ? null : directoriesByKey.get(from);
+        if (d == null || message.length < 9) {
+            return;
+        }
+        int type = message[0] & 0xFF;
+        long id = org.herd.core.wire.Bytes.getLong(message, 1);
+        byte[] body = Arrays.copyOfRange(message, 9, message.length);
+        switch (type) {
+            case DirectoryLinkCodec.DOCUMENT -> onDocument(d, body, clock);
+            case DirectoryLinkCodec.RESPONSE -> {
+                String origin = forwardedRequests.remove(id);
+                if (origin != null) {
+                    sendToDirectory(origin, message);
+                    return;
+                }
+                try {
+                    org.herd.core.directory.DirectoryResponse r = org.herd.core.directory.DirectoryMessages.decodeResponse(body);
+                    if (r.isOk()) {
+                        reportsAccepted++;
+                    } else {
+                        reportsRefused++;
+                        ev.reportRefused(r.status(), r.reason());
+                    }
+                } catch (org.herd.core.directory.DirectoryProtocolException e) {
+                    reportsRefused++;
+                }
+            }
+            case DirectoryLinkCodec.FORWARD -> {
+                // Only the own zone's directory may have its requests carried to a peer directory.
+                if (!d.zone().equals(settings.zone()) || body.length < 1 || body.length < 1 + (body[0] & 0xFF)) {
+                    return;
+                }
+                String zone = new String(body, 1, body[0] & 0xFF, java.nio.charset.StandardCharsets.US_ASCII);
+                byte[] request = Arrays.copyOfRange(body, 1 + (body[0] & 0xFF), body.length);
+                long fid = requestIds[0]++;
+                if (sendToDirectory(zone, DirectoryLinkCodec.message(DirectoryLinkCodec.REQUEST, fid, request))) {
+                    forwardedRequests.put(fid, settings.zone());
+                    forwarded++;
+                    if (forwardedRequests.size() > 1024) {
+                        forwardedRequests.remove(forwardedRequests.keySet().iterator().next());
+                    }
+                }
+            }
+            case DirectoryLinkCodec.CLIENTS -> {
+                if (d.zone().equals(settings.zone())) {
+                    onClients(d, body, clock);
+                }
+            }
+            default -> directory.onMessage(message);
+        }
+    }
+
+    private void onDocument(Directory d, byte[] body, Clock clock) {
+        if (settings.root() == null) {
+            return;
+        }
+        try {
+            org.herd.core.directory.DirectoryDocument doc = org.herd.core.directory.DirectoryDocument.decode(body);
+            if (!doc.zone().equals(d.zone())) {
+                badDocuments++;
+                return;
+            }
+            List<org.herd.core.crypto.MixDescriptor> valid = doc.verify(settings.root(), clock);
+            documents++;
+            documentedZones.add(d.zone());
+            for (org.herd.core.crypto.MixDescriptor m : valid) {
+                if (m.zone().equals(d.zone())) {
+                    learn(m);
+                }
+            }
+            zoneCertificates.put(d.zone(), org.herd.core.crypto.ZoneCertificate.decode(doc.zoneCertificate()));
+            if (d.zone().equals(settings.zone())) {
+                long before = rates.changesScheduled();
+                rates.onDocument(doc);
+                if (rates.changesScheduled() != before) {
+                    for (RateClass rc : allClasses()) {
+                        if (rc.changeTick() != Long.MAX_VALUE && rc.changeTick() > links.paced().scheduler().currentTick()) {
+                            events.rateScheduled(rc.name(), rc.rateAt(rc.changeTick()), rc.changeTick());
+                        }
+                    }
+                }
+            }
+        } catch (org.herd.core.directory.DirectoryProtocolException | org.herd.core.crypto.CertificateException e) {
+            badDocuments++;
+        }
+    }
+
+    /**
+     * A Mix listed in its zone directory's verified document (GET_DIRECTORY pushed): joins the
+     * full mesh — admitted, dialled if this Mix's key is the lower, kept as a rendezvous peer.
+     */
+    private void learn(org.herd.core.crypto.MixDescriptor m) {
+        IdentityPublicKey key = m.mixKey();
+        IdentityPublicKey self = settings.keys().identity().publicKey();
+        if (key.equals(self) || mixesByKey.containsKey(key) || !directoryOfZone.containsKey(m.zone())) {
+            return;
+        }
+        InetSocketAddress dial = settings.dial().getOrDefault(key, m.address());
+        Peer p = new Peer(MixRef.of(m), dial);
+        mixesByKey.put(key, p);
+        mix.addRendezvousPeer(p.ref());
+        if (lower(self, key)) {
+            links.keep(dial, key);
+        }
+        learnedMixes++;
+    }
+
+    private void onClients(Directory d, byte[] body, Clock clock) {
+        org.herd.core.crypto.ZoneCertificate zc = zoneCertificates.get(d.zone());
+        try {
+            int n = org.herd.core.wire.Bytes.getUnsignedShort(body, 0);
+            int off = 2;
+            for (int i = 0; i < n; i++) {
+                int len = org.herd.core.wire.Bytes.getUnsignedShort(body, off);
+                byte[] c = Arrays.copyOfRange(body, off + 2, off + 2 + len);
+                off += 2 + len;
+                org.herd.core.crypto.ClientCertificate cert = org.herd.core.crypto.ClientCertificate.decode(c);
+                if (zc != null) {
+                    cert.verify(zc, clock);
+                    certified.put(cert.clientKey(), cert.validUntil());
+                }
+            }
+        } catch (RuntimeException | org.herd.core.crypto.CertificateException e) {
+            badDocuments++;
+        }
+    }
+
+    private List<RateClass> allClasses() {
+        List<RateClass> all = new java.util.ArrayList<>(List.of(rates.client, rates.intra, rates.directory));
+        all.addAll(rates.inter.values());
+        return all;
+    }
+
+    private void sample() {
+        Map<Integer, org.herd.core.link.PacedLinks.Paced> mixLinks = new HashMap<>();
+        for (org.herd.core.link.PacedLinks.Paced p : links.paced().attached()) {
+            IdentityPublicKey id = p.link().peerIdentity();
+            if (mixesByKey.containsKey(id)) {
+                mixLinks.put(links.peerOf(id), p);
+            }
+        }
+        List<byte[]> due = rates.sample(mixLinks, requestIds);
+        if (settings.reportIntervalMillis() > 0) {
+            sendReports(due);
+        }
+    }
+
+    private void sendReports(List<byte[]> requests) {
+        for (byte[] r : requests) {
+            long id = org.herd.core.directory.DirectoryMessages.peekRequestId(r);
+            if (sendToDirectory(settings.zone(), DirectoryLinkCodec.message(DirectoryLinkCodec.REQUEST, id, r))) {
+                reportsSent++;
+            }
+        }
+    }
+
+    /** What the Mix did with its directories (read on the loop). */
+    public DirectoryCounters directoryCounters() {
+        return links.call(() -> new DirectoryCounters(documents, badDocuments, rates.changesScheduled(), rates.lateChanges(),
+                reportsSent, reportsAccepted, reportsRefused, forwarded, rates.refusedAtCapacity(), certified.size(),
+                learnedMixes));
+    }
+
+    /** The rate class of {@code scope}'s links at this Mix, or null (event loop; tests and metrics). */
+    public RateClass rateClass(org.herd.core.directory.RateScope scope) {
+        return rates.classOf(scope);
+    }
+
+    /** The Mix's zone. */
+    public String zone() {
+        return settings.zone();
+    }
+
+    /** The circuit Mix (event loop). */
+    public Mix mix() {
+        return mix;
     }
 
     private String kind(IdentityPublicKey peer) {
@@ -251,7 +515,10 @@ public final class MixNode implements AutoCloseable {
                 return false;
             }
         }
-        for (Peer p : settings.mixes()) {
+        if (settings.root() != null && documentedZones.size() < directoryOfZone.size()) {
+            return false; // not every zone's Mixes known yet (they come with the directories' documents)
+        }
+        for (Peer p : mixesByKey.values()) {
             if (links.peerOf(p.ref().identity()) < 0 || mix.spareCircuits(p.ref().identity()) == 0) {
                 return false;
             }

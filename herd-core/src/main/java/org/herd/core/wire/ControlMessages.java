@@ -35,6 +35,11 @@ public final class ControlMessages {
     public static final int END_REFUSED = 5;
     /** END reason: a RESUME named a call the rendezvous Mix does not hold (never held, or its wait ran out). */
     public static final int END_NO_CALL = 6;
+    /**
+     * END reason: a link the call would cross is at the capacity of its current rate; the call is
+     * refused at set-up, never queued (§3.4; {@code directory.CapacityGate}).
+     */
+    public static final int END_AT_CAPACITY = 7;
 
     /** Directory status: done. */
     public static final int STATUS_OK = 0;
