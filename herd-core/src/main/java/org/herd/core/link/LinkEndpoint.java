@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -62,6 +63,12 @@ public final class LinkEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkEndpoint.class);
     /** Scratch buffer for one received datagram; larger datagrams are dropped. */
     private static final int MAX_DATAGRAM = 2048;
+    /**
+     * Datagrams one epoll read may take with one recvmmsg(2) call: Netty slices them out of one
+     * receive buffer of this many {@link #MAX_DATAGRAM}-byte slots
+     * ({@code EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE}).
+     */
+    private static final int DATAGRAMS_PER_READ = 16;
 
     private final LinkConfig config;
     private final IdentityPublicKey identity;
@@ -78,6 +85,9 @@ public final class LinkEndpoint implements AutoCloseable {
     private final ExecutorService handshakes;
     private final boolean epoll;
     private final byte[] scratch = new byte[MAX_DATAGRAM];
+    /** Event loop only: a flush of the records written in this pass is queued. */
+    private boolean flushQueued;
+    private final Runnable flush = this::flushWrites;
     /** Event loop only. */
     private final Map<InetSocketAddress, Link> links = new HashMap<>();
     private volatile int handshaking;
@@ -147,8 +157,14 @@ public final class LinkEndpoint implements AutoCloseable {
     private void start(InetSocketAddress local) throws InterruptedException {
         Bootstrap b = new Bootstrap().group(eventLoop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(new Inbound());
+        if (epoll) {
+            // recvmmsg(2): up to DATAGRAMS_PER_READ datagrams per system call.
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ))
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+        }
         if (config.socketBufferBytes() > 0) {
             b.option(ChannelOption.SO_RCVBUF, config.socketBufferBytes()).option(ChannelOption.SO_SNDBUF, config.socketBufferBytes());
         }
@@ -191,6 +207,37 @@ public final class LinkEndpoint implements AutoCloseable {
 
     DatagramChannel channel() {
         return channel;
+    }
+
+    /**
+     * Sends one datagram to {@code to}. With {@code flushNow} false (event loop only: the records
+     * of {@link Link#transmit}) it is only written, and one flush is queued behind the current
+     * event-loop task, so all records written in one pass of the loop (one slot-driver wake-up,
+     * or one batch of received datagrams) leave in one flush: on epoll one sendmmsg(2) call.
+     * The flush runs before the loop next waits, so no record waits for I/O or a timer.
+     */
+    void write(byte[] buf, int off, int len, InetSocketAddress to, boolean flushNow) {
+        ByteBuf out = channel.alloc().directBuffer(len, len);
+        out.writeBytes(buf, off, len);
+        DatagramPacket packet = new DatagramPacket(out, to);
+        if (flushNow) {
+            channel.writeAndFlush(packet, channel.voidPromise());
+            return;
+        }
+        channel.write(packet, channel.voidPromise());
+        if (!flushQueued) {
+            flushQueued = true;
+            try {
+                eventLoop.execute(flush);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushWrites(); // the loop is shutting down: no later pass to flush in
+            }
+        }
+    }
+
+    private void flushWrites() {
+        flushQueued = false;
+        channel.flush();
     }
 
     /**

@@ -170,7 +170,7 @@ final class LinkTransport implements DatagramTransport {
 
     @Override
     public void send(byte[] buf, int off, int len) throws IOException {
-        link.sendDatagram(buf, off, len);
+        link.sendDatagram(buf, off, len, true);
     }
 
     @Override
