@@ -76,6 +76,17 @@ public final class LinkBenchCommand implements Callable<Integer> {
     private final Map<EventLoop, PacedLinks> pacedByLoop = new ConcurrentHashMap<>();
     private final Map<EventLoop, RateClass> classByLoop = new ConcurrentHashMap<>();
     private final List<PacedLinks.Paced> attached = java.util.Collections.synchronizedList(new ArrayList<>());
+    private double heapPerLinkPair;
+
+    /** Heap in use after two full collections (System.gc() is a full collection with G1 and Serial). */
+    private static long usedHeapAfterGc() throws InterruptedException {
+        var memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -122,7 +133,20 @@ public final class LinkBenchCommand implements Callable<Integer> {
                         return p;
                     });
                 }
+                // Heap per link pair: measured between the first half of the links and all of them,
+                // so one-time costs (classes, pools, threads of the first handshakes) are left out.
+                // Both ends of every link are in this process: two Links with their slot senders and
+                // Chaff filters per pair, plus the client's endpoint (its socket and Netty channel).
+                int firstHalf = links / 2;
+                long heapFirstHalf = 0;
                 for (int i = 1; i <= links; i++) {
+                    if (i == firstHalf + 1) {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + links / 10);
+                        while (up.getCount() > 2L * (links - firstHalf) && System.nanoTime() - deadline < 0) {
+                            Thread.sleep(20);
+                        }
+                        heapFirstHalf = usedHeapAfterGc();
+                    }
                     connect(endpoints.get(i), server, 5);
                     if (i % 32 == 0) {
                         Thread.sleep(50); // pace the handshakes: each costs a few ms of CPU
@@ -132,6 +156,8 @@ public final class LinkBenchCommand implements Callable<Integer> {
                     err.println("herd bench link: only " + (2 * links - up.getCount()) / 2 + " of " + links + " links came up");
                     return 1;
                 }
+                heapPerLinkPair = firstHalf == 0 ? Double.NaN
+                        : (usedHeapAfterGc() - heapFirstHalf) / (double) (links - firstHalf);
                 if (payloadPercent == 100) {
                     for (PacedLinks paced : pacedByLoop.values()) {
                         paced.eventLoop().scheduleAtFixedRate(() -> feed(paced.eventLoop()), 5, 5, TimeUnit.MILLISECONDS);
@@ -224,14 +250,15 @@ public final class LinkBenchCommand implements Callable<Integer> {
                 cpuPercent, cpuMicrosPerCell, baselineMicros, cpuMicrosPerCell / baselineMicros);
         out.printf(Locale.ROOT, "slot jitter p50 %.0f us, p99 %.0f us, max %.0f us; late slots %d; datagram sizes %s%n",
                 p50, p99, max, late1 - late0, sizes);
+        out.printf(Locale.ROOT, "heap per link pair (both ends and the client's endpoint, after GC) %.0f bytes%n", heapPerLinkPair);
         if (json) {
             out.printf(Locale.ROOT, "{\"links\":%d,\"rate_cells_per_tick\":%d,\"payload_percent\":%d,\"event_loops\":%d,"
                     + "\"seconds\":%.3f,\"cells_per_second\":%.1f,\"cpu_percent\":%.1f,\"cpu_us_per_cell\":%.3f,"
                     + "\"baseline_udp_send_receive_us\":%.3f,\"cpu_per_cell_vs_baseline\":%.2f,"
                     + "\"slot_jitter_p50_us\":%.1f,\"slot_jitter_p99_us\":%.1f,\"slot_jitter_max_us\":%.1f,"
-                    + "\"late_slots\":%d,\"datagram_sizes\":%s}%n",
+                    + "\"late_slots\":%d,\"datagram_sizes\":%s,\"heap_bytes_per_link_pair\":%.0f}%n",
                     links, rate, payloadPercent, loops, wall, cellsPerSecond, cpuPercent, cpuMicrosPerCell,
-                    baselineMicros, cpuMicrosPerCell / baselineMicros, p50, p99, max, late1 - late0, sizes);
+                    baselineMicros, cpuMicrosPerCell / baselineMicros, p50, p99, max, late1 - late0, sizes, heapPerLinkPair);
         }
         out.flush();
         return 0;

@@ -46,10 +46,10 @@ public final class Link {
     private final HandshakeOutcome outcome = new HandshakeOutcome();
     private final LinkTransport transport;
     private final RecordReplayWindow replayWindow = new RecordReplayWindow();
-    /** Receive buffer for plaintexts (ours and BC's control records; event loop only). */
-    private final byte[] plaintext = new byte[LinkTransport.DATA_RECEIVE_LIMIT];
-    /** Send buffer for one sealed record (event loop only). */
-    private final byte[] sealed = new byte[LinkTransport.DATA_RECEIVE_LIMIT + DtlsRecordCipher.OVERHEAD];
+    /** Receive buffer for plaintexts (ours and BC's control records): the endpoint's, shared by its links (event loop only). */
+    private final byte[] plaintext;
+    /** Send buffer for one sealed record: the endpoint's, shared by its links (event loop only). */
+    private final byte[] sealed;
     final CompletableFuture<Link> upFuture = new CompletableFuture<>();
 
     private volatile LinkState state = LinkState.HANDSHAKING;
@@ -77,6 +77,8 @@ public final class Link {
         this.initiator = initiator;
         this.peerIdentity = expectedPeer;
         this.cellHandler = cellHandler;
+        this.plaintext = endpoint.plaintextBuffer();
+        this.sealed = endpoint.sealedBuffer();
         LinkConfig config = endpoint.config();
         this.transport = new LinkTransport(this, config.clock(), config.handshakeTimeoutMillis(),
                 config.handshakeDatagramSize());

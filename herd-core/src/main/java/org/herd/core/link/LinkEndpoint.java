@@ -85,6 +85,12 @@ public final class LinkEndpoint implements AutoCloseable {
     private final ExecutorService handshakes;
     private final boolean epoll;
     private final byte[] scratch = new byte[MAX_DATAGRAM];
+    /**
+     * Record buffers shared by all links of this endpoint (their data path runs on this one
+     * event loop, one record at a time), so a link holds none of its own.
+     */
+    private final byte[] plaintext = new byte[LinkTransport.DATA_RECEIVE_LIMIT];
+    private final byte[] sealed = new byte[LinkTransport.DATA_RECEIVE_LIMIT + org.herd.core.crypto.dtls.DtlsRecordCipher.OVERHEAD];
     /** Event loop only: a flush of the records written in this pass is queued. */
     private boolean flushQueued;
     private final Runnable flush = this::flushWrites;
@@ -203,6 +209,16 @@ public final class LinkEndpoint implements AutoCloseable {
 
     LinkConfig config() {
         return config;
+    }
+
+    /** Event loop only: where links decrypt a record (the cell handler reads it during its callback). */
+    byte[] plaintextBuffer() {
+        return plaintext;
+    }
+
+    /** Event loop only: where links seal a record before it is copied into a socket buffer. */
+    byte[] sealedBuffer() {
+        return sealed;
     }
 
     DatagramChannel channel() {

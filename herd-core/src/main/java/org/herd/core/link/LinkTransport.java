@@ -57,7 +57,8 @@ final class LinkTransport implements DatagramTransport {
     private final Clock clock;
     private final long deadlineNanos;
     private final int handshakeDatagramSize;
-    private final BlockingQueue<byte[]> handshakeInbox = new ArrayBlockingQueue<>(64);
+    /** Handshake mode only; dropped when the link enters data mode (it is the largest object a link kept). */
+    private volatile BlockingQueue<byte[]> handshakeInbox = new ArrayBlockingQueue<>(64);
 
     private volatile boolean dataMode;
     private volatile boolean aborted;
@@ -76,13 +77,17 @@ final class LinkTransport implements DatagramTransport {
 
     /** Event loop, handshake mode: queue a copy for the handshake thread; false if the inbox is full. */
     boolean offerHandshakeDatagram(byte[] copy) {
-        return handshakeInbox.offer(copy);
+        BlockingQueue<byte[]> inbox = handshakeInbox;
+        return inbox != null && inbox.offer(copy);
     }
 
     /** Any thread: make a blocked handshake receive fail now. */
     void abortHandshake() {
         aborted = true;
-        handshakeInbox.offer(WAKE_UP);
+        BlockingQueue<byte[]> inbox = handshakeInbox;
+        if (inbox != null) {
+            inbox.offer(WAKE_UP);
+        }
     }
 
     /** Event loop: switch to data mode; returns the datagrams that arrived after BC's last pull. */
@@ -90,6 +95,7 @@ final class LinkTransport implements DatagramTransport {
         dataMode = true;
         java.util.List<byte[]> rest = new java.util.ArrayList<>();
         handshakeInbox.drainTo(rest);
+        handshakeInbox = null; // BC's handshake has returned: nothing pulls from it any more
         rest.removeIf(d -> d == WAKE_UP);
         return rest;
     }
@@ -150,9 +156,13 @@ final class LinkTransport implements DatagramTransport {
             throw new TlsTimeoutException("handshake deadline passed");
         }
         long waitNanos = waitMillis <= 0 ? remainingNanos : Math.min(remainingNanos, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+        BlockingQueue<byte[]> inbox = handshakeInbox;
+        if (inbox == null) {
+            throw new IOException("handshake already over");
+        }
         byte[] d;
         try {
-            d = handshakeInbox.poll(waitNanos, TimeUnit.NANOSECONDS);
+            d = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("handshake interrupted", e);
