@@ -77,6 +77,8 @@ public final class LinkBenchCommand implements Callable<Integer> {
     private final Map<EventLoop, RateClass> classByLoop = new ConcurrentHashMap<>();
     private final List<PacedLinks.Paced> attached = java.util.Collections.synchronizedList(new ArrayList<>());
     private double heapPerLinkPair;
+    private static final int HANDSHAKES_IN_FLIGHT = 16;
+    private final java.util.concurrent.Semaphore handshakeSlots = new java.util.concurrent.Semaphore(HANDSHAKES_IN_FLIGHT);
 
     /** Heap in use after two full collections (System.gc() is a full collection with G1 and Serial). */
     private static long usedHeapAfterGc() throws InterruptedException {
@@ -147,10 +149,14 @@ public final class LinkBenchCommand implements Callable<Integer> {
                         }
                         heapFirstHalf = usedHeapAfterGc();
                     }
-                    connect(endpoints.get(i), server, 5);
-                    if (i % 32 == 0) {
-                        Thread.sleep(50); // pace the handshakes: each costs a few ms of CPU
+                    // Pace the handshakes (each costs a few ms of CPU): at most HANDSHAKES_IN_FLIGHT at
+                    // once, well under the server's LinkConfig.maxHandshakes, so that on a loaded
+                    // machine attempts time out less and are never refused as too many.
+                    if (!handshakeSlots.tryAcquire(60, TimeUnit.SECONDS)) {
+                        err.println("herd bench link: handshakes stalled");
+                        return 1;
                     }
+                    connect(endpoints.get(i), server, 5);
                 }
                 if (!up.await(60 + links / 10, TimeUnit.SECONDS)) {
                     err.println("herd bench link: only " + (2 * links - up.getCount()) / 2 + " of " + links + " links came up");
@@ -177,10 +183,12 @@ public final class LinkBenchCommand implements Callable<Integer> {
     }
 
     /** Dials the server; a handshake that fails (a timeout on a loaded machine) is tried again. */
-    private static void connect(LinkEndpoint client, LinkEndpoint server, int attemptsLeft) {
+    private void connect(LinkEndpoint client, LinkEndpoint server, int attemptsLeft) {
         client.connect(server.localAddress(), server.identity()).whenComplete((link, failure) -> {
             if (failure != null && attemptsLeft > 1) {
                 connect(client, server, attemptsLeft - 1);
+            } else {
+                handshakeSlots.release();
             }
         });
     }
