@@ -91,8 +91,16 @@ public final class LinkEndpoint implements AutoCloseable {
      */
     private final byte[] plaintext = new byte[LinkTransport.DATA_RECEIVE_LIMIT];
     private final byte[] sealed = new byte[LinkTransport.DATA_RECEIVE_LIMIT + org.herd.core.crypto.dtls.DtlsRecordCipher.OVERHEAD];
+    /**
+     * Records written but not flushed are flushed at once when this many are waiting, so a
+     * record waits for its flush no longer than it takes to seal this many more (a few tens of
+     * microseconds): slot timing stays what the scheduler recorded, also in a long pass.
+     */
+    private static final int FLUSH_AFTER_RECORDS = 32;
     /** Event loop only: a flush of the records written in this pass is queued. */
     private boolean flushQueued;
+    /** Event loop only: records written since the last flush. */
+    private int unflushed;
     private final Runnable flush = this::flushWrites;
     /** Event loop only. */
     private final Map<InetSocketAddress, Link> links = new HashMap<>();
@@ -228,9 +236,10 @@ public final class LinkEndpoint implements AutoCloseable {
     /**
      * Sends one datagram to {@code to}. With {@code flushNow} false (event loop only: the records
      * of {@link Link#transmit}) it is only written, and one flush is queued behind the current
-     * event-loop task, so all records written in one pass of the loop (one slot-driver wake-up,
-     * or one batch of received datagrams) leave in one flush: on epoll one sendmmsg(2) call.
-     * The flush runs before the loop next waits, so no record waits for I/O or a timer.
+     * event-loop task, so the records written in one pass of the loop (one slot-driver wake-up,
+     * or one batch of received datagrams) leave together, in batches of at most
+     * {@link #FLUSH_AFTER_RECORDS}: on epoll one sendmmsg(2) call per batch. The flush runs
+     * before the loop next waits, so no record waits for I/O or a timer.
      */
     void write(byte[] buf, int off, int len, InetSocketAddress to, boolean flushNow) {
         ByteBuf out = channel.alloc().directBuffer(len, len);
@@ -241,6 +250,10 @@ public final class LinkEndpoint implements AutoCloseable {
             return;
         }
         channel.write(packet, channel.voidPromise());
+        if (++unflushed >= FLUSH_AFTER_RECORDS) {
+            flushWrites();
+            return;
+        }
         if (!flushQueued) {
             flushQueued = true;
             try {
@@ -252,7 +265,9 @@ public final class LinkEndpoint implements AutoCloseable {
     }
 
     private void flushWrites() {
+        // A queued flush may find nothing left (flushed at FLUSH_AFTER_RECORDS): harmless.
         flushQueued = false;
+        unflushed = 0;
         channel.flush();
     }
 

@@ -79,6 +79,36 @@ class LinkCipherSuiteTest {
     }
 
     @Test
+    void serverRefusesClientWithoutExtendedMasterSecret() throws Exception {
+        // The record keys come from the RFC 5705 exporter, which needs RFC 7627's extended master secret.
+        LinkConfig config = LinkConfig.builder().random(fx.random).handshakeResendMillis(100).handshakeTimeoutMillis(3_000).build();
+        IdentityKeyPair clientIdentity = fx.newIdentity();
+        LinkFixture.Node server = fx.node(config, "127.0.0.1", key -> true);
+
+        JcaTlsCrypto crypto = new JcaTlsCryptoProvider().create(fx.random);
+        HerdDtlsClient oldClient = new HerdDtlsClient(crypto, new DtlsIdentity(crypto, clientIdentity, SystemClock.INSTANCE),
+                server.key(), config, new HandshakeOutcome()) {
+            @Override
+            public boolean shouldUseExtendedMasterSecret() {
+                return false;
+            }
+
+            @Override
+            public boolean requiresExtendedMasterSecret() {
+                return false;
+            }
+        };
+        DatagramSocket socket = fx.track(new DatagramSocket(new InetSocketAddress("127.0.0.1", 0)));
+        socket.connect(server.address());
+
+        IOException e = assertThrows(IOException.class,
+                () -> new DTLSClientProtocol().connect(oldClient, new UDPTransport(socket, 1500)));
+        assertTrue(e instanceof TlsFatalAlertReceived, "server aborted with an alert: " + e);
+        assertEquals(LinkFailureReason.NEGOTIATION_FAILED, LinkFixture.poll(server.failures));
+        assertEquals(0, server.endpoint.counters().linksUp());
+    }
+
+    @Test
     void clientOffersOnlyAeadSuitesAndNegotiatesGcm() throws Exception {
         LinkConfig config = LinkConfig.builder().random(fx.random).handshakeResendMillis(100).build();
         LinkFixture.Node client = fx.node(config, "127.0.0.1", null);
