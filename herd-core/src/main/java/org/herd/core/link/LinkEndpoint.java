@@ -242,6 +242,14 @@ public final class LinkEndpoint implements AutoCloseable {
      * before the loop next waits, so no record waits for I/O or a timer.
      */
     void write(byte[] buf, int off, int len, InetSocketAddress to, boolean flushNow) {
+        if (!eventLoop.inEventLoop()) {
+            // A handshake thread: hand Netty a heap copy, which the event loop moves into a pooled
+            // direct buffer. Allocating from the pool here would give every (short-lived)
+            // handshake thread a pool thread cache of its own.
+            ByteBuf copy = io.netty.buffer.Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(buf, off, off + len));
+            channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+            return;
+        }
         ByteBuf out = channel.alloc().directBuffer(len, len);
         out.writeBytes(buf, off, len);
         DatagramPacket packet = new DatagramPacket(out, to);
