@@ -37,10 +37,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code herd bench link}: N constant-rate DTLS links on loopback in this process (both ends of
- * each link), on the production path: real sockets, Bouncy Castle DTLS records, the slot
- * scheduler on the links' event loops. Prints what a node operator needs to size a mix (cells
- * per second, CPU, slot jitter, late slots, datagram sizes) and, as the baseline of the same
- * run, the CPU cost of a bare 293-byte UDP send and receive on the same machine.
+ * each link), on the production path: real sockets, DTLS handshakes and records, the slot
+ * scheduler on the links' event loops. One endpoint (the "mix") takes every link on its own
+ * event loop; each client has its own endpoint (socket) on the shared client loops. Prints what a
+ * node operator needs to size a mix (cells per second, CPU of the process and of the mix's loop
+ * thread per datagram, slot jitter, late slots, datagram sizes, heap per link) and, as the
+ * baseline of the same run, the CPU cost of a bare 293-byte UDP send and receive on the same
+ * machine.
  */
 @Command(name = "link", mixinStandardHelpOptions = true,
         description = "Run N constant-rate DTLS links on loopback; prints figures, --json adds one JSON line.")
@@ -76,6 +79,21 @@ public final class LinkBenchCommand implements Callable<Integer> {
     private final Map<EventLoop, PacedLinks> pacedByLoop = new ConcurrentHashMap<>();
     private final Map<EventLoop, RateClass> classByLoop = new ConcurrentHashMap<>();
     private final List<PacedLinks.Paced> attached = java.util.Collections.synchronizedList(new ArrayList<>());
+    private double heapPerLinkPair;
+    /** The thread of the server endpoint's own event loop: the mix side of every link. */
+    private long mixThread;
+    private static final int HANDSHAKES_IN_FLIGHT = 16;
+    private final java.util.concurrent.Semaphore handshakeSlots = new java.util.concurrent.Semaphore(HANDSHAKES_IN_FLIGHT);
+
+    /** Heap in use after two full collections (System.gc() is a full collection with G1 and Serial). */
+    private static long usedHeapAfterGc() throws InterruptedException {
+        var memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -101,10 +119,12 @@ public final class LinkBenchCommand implements Callable<Integer> {
                 up.countDown();
             }
         };
-        try (LinkReactor reactor = LinkReactor.create(loops, transport.equals("epoll"))) {
+        try (LinkReactor reactor = LinkReactor.create(loops, transport.equals("epoll"));
+                LinkReactor mixReactor = LinkReactor.create(1, transport.equals("epoll"))) {
             try {
                 LinkEndpoint server = LinkEndpoint.bind(config, IdentityKeyPair.generate(random),
-                        new InetSocketAddress("127.0.0.1", 0), key -> true, listener, (l, b, o) -> { }, reactor);
+                        new InetSocketAddress("127.0.0.1", 0), key -> true, listener, (l, b, o) -> { }, mixReactor);
+                mixThread = server.eventLoop().submit(() -> Thread.currentThread().getId()).get();
                 endpoints.add(server);
                 for (int i = 0; i < links; i++) {
                     endpoints.add(LinkEndpoint.bind(config, IdentityKeyPair.generate(random),
@@ -122,16 +142,35 @@ public final class LinkBenchCommand implements Callable<Integer> {
                         return p;
                     });
                 }
+                // Heap per link pair: measured between the first half of the links and all of them,
+                // so one-time costs (classes, pools, threads of the first handshakes) are left out.
+                // Both ends of every link are in this process: two Links with their slot senders and
+                // Chaff filters per pair, plus the client's endpoint (its socket and Netty channel).
+                int firstHalf = links / 2;
+                long heapFirstHalf = 0;
                 for (int i = 1; i <= links; i++) {
-                    connect(endpoints.get(i), server, 5);
-                    if (i % 32 == 0) {
-                        Thread.sleep(50); // pace the handshakes: each costs a few ms of CPU
+                    if (i == firstHalf + 1) {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + links / 10);
+                        while (up.getCount() > 2L * (links - firstHalf) && System.nanoTime() - deadline < 0) {
+                            Thread.sleep(20);
+                        }
+                        heapFirstHalf = usedHeapAfterGc();
                     }
+                    // Pace the handshakes (each costs a few ms of CPU): at most HANDSHAKES_IN_FLIGHT at
+                    // once, well under the server's LinkConfig.maxHandshakes, so that on a loaded
+                    // machine attempts time out less and are never refused as too many.
+                    if (!handshakeSlots.tryAcquire(60, TimeUnit.SECONDS)) {
+                        err.println("herd bench link: handshakes stalled");
+                        return 1;
+                    }
+                    connect(endpoints.get(i), server, 5);
                 }
                 if (!up.await(60 + links / 10, TimeUnit.SECONDS)) {
                     err.println("herd bench link: only " + (2 * links - up.getCount()) / 2 + " of " + links + " links came up");
                     return 1;
                 }
+                heapPerLinkPair = firstHalf == 0 ? Double.NaN
+                        : (usedHeapAfterGc() - heapFirstHalf) / (double) (links - firstHalf);
                 if (payloadPercent == 100) {
                     for (PacedLinks paced : pacedByLoop.values()) {
                         paced.eventLoop().scheduleAtFixedRate(() -> feed(paced.eventLoop()), 5, 5, TimeUnit.MILLISECONDS);
@@ -151,10 +190,12 @@ public final class LinkBenchCommand implements Callable<Integer> {
     }
 
     /** Dials the server; a handshake that fails (a timeout on a loaded machine) is tried again. */
-    private static void connect(LinkEndpoint client, LinkEndpoint server, int attemptsLeft) {
+    private void connect(LinkEndpoint client, LinkEndpoint server, int attemptsLeft) {
         client.connect(server.localAddress(), server.identity()).whenComplete((link, failure) -> {
             if (failure != null && attemptsLeft > 1) {
                 connect(client, server, attemptsLeft - 1);
+            } else {
+                handshakeSlots.release();
             }
         });
     }
@@ -190,10 +231,18 @@ public final class LinkBenchCommand implements Callable<Integer> {
         long late0 = late();
         long out0 = datagramsOut(endpoints);
         long in0 = datagramsIn(endpoints);
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        LinkEndpoint mix = endpoints.get(0);
+        long mixDatagrams0 = mix.counters().datagramsIn() + mix.counters().datagramsOut();
+        long mixCpu0 = threads.getThreadCpuTime(mixThread);
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
         long cpu1 = os.getProcessCpuTime();
+        long mixCpu1 = threads.getThreadCpuTime(mixThread);
+        long mixDatagrams1 = mix.counters().datagramsIn() + mix.counters().datagramsOut();
+        double mixMicrosPerDatagram = (mixCpu1 - mixCpu0) / 1e3 / Math.max(1, mixDatagrams1 - mixDatagrams0);
+        double mixCpuPercent = 100.0 * (mixCpu1 - mixCpu0) / Math.max(1, System.nanoTime() - t0);
         long t1 = System.nanoTime();
         long out1 = datagramsOut(endpoints);
         long in1 = datagramsIn(endpoints);
@@ -224,14 +273,19 @@ public final class LinkBenchCommand implements Callable<Integer> {
                 cpuPercent, cpuMicrosPerCell, baselineMicros, cpuMicrosPerCell / baselineMicros);
         out.printf(Locale.ROOT, "slot jitter p50 %.0f us, p99 %.0f us, max %.0f us; late slots %d; datagram sizes %s%n",
                 p50, p99, max, late1 - late0, sizes);
+        out.printf(Locale.ROOT, "heap per link pair (both ends and the client's endpoint, after GC) %.0f bytes%n", heapPerLinkPair);
+        out.printf(Locale.ROOT, "mix side (the server endpoint, on its own event loop): %.1f %% of one core, %.2f us per datagram sent or received (ratio %.2f to half the bare send+receive)%n",
+                mixCpuPercent, mixMicrosPerDatagram, mixMicrosPerDatagram / (baselineMicros / 2));
         if (json) {
             out.printf(Locale.ROOT, "{\"links\":%d,\"rate_cells_per_tick\":%d,\"payload_percent\":%d,\"event_loops\":%d,"
                     + "\"seconds\":%.3f,\"cells_per_second\":%.1f,\"cpu_percent\":%.1f,\"cpu_us_per_cell\":%.3f,"
                     + "\"baseline_udp_send_receive_us\":%.3f,\"cpu_per_cell_vs_baseline\":%.2f,"
                     + "\"slot_jitter_p50_us\":%.1f,\"slot_jitter_p99_us\":%.1f,\"slot_jitter_max_us\":%.1f,"
-                    + "\"late_slots\":%d,\"datagram_sizes\":%s}%n",
+                    + "\"late_slots\":%d,\"datagram_sizes\":%s,\"heap_bytes_per_link_pair\":%.0f,"
+                    + "\"mix_cpu_percent\":%.1f,\"mix_cpu_us_per_datagram\":%.3f}%n",
                     links, rate, payloadPercent, loops, wall, cellsPerSecond, cpuPercent, cpuMicrosPerCell,
-                    baselineMicros, cpuMicrosPerCell / baselineMicros, p50, p99, max, late1 - late0, sizes);
+                    baselineMicros, cpuMicrosPerCell / baselineMicros, p50, p99, max, late1 - late0, sizes, heapPerLinkPair,
+                    mixCpuPercent, mixMicrosPerDatagram);
         }
         out.flush();
         return 0;

@@ -29,9 +29,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The DTLS record layer alone, reported apart from Herd's own per-cell code (DESIGN.md §9):
+ * Bouncy Castle's DTLS record layer alone, reported apart from Herd's own per-cell code (DESIGN.md §9):
  * protecting one 256-byte cell into a record and unprotecting it again, with Bouncy Castle 1.84
- * DTLS 1.2, AES-128-GCM records and JCA crypto, as on Herd's links. The two ends talk through
+ * DTLS 1.2, AES-128-GCM records and JCA crypto, as Herd's links did before they got their own
+ * application-data record layer; kept as the baseline of {@link LinkRecordBenchmark}, which
+ * measures the same record format through {@code DtlsRecordCipher}. The two ends talk through
  * an in-memory datagram pipe, so no socket cost is included; the handshake (PSK here, since the
  * record protection does not depend on how the keys were agreed) runs once in set-up.
  */

@@ -7,6 +7,7 @@ import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsUtils;
+import org.herd.core.crypto.dtls.DtlsRecordCipher;
 
 /** The only protocol version and cipher suites Herd links use. */
 final class DtlsSuites {
@@ -36,16 +37,28 @@ final class DtlsSuites {
     }
 
     /**
-     * At handshake completion (either side): refuse anything but an AEAD suite with an
-     * authenticated peer identity (defence in depth: only AEAD suites are offered or selectable),
-     * and record the suite.
+     * The RFC 5705 exporter label of the application-data record keys. RFC 5705 §4: labels
+     * starting with "EXPERIMENTAL" are for private use and need no IANA registration.
+     */
+    static final String RECORD_KEY_LABEL = "EXPERIMENTAL herd link records v1";
+
+    /**
+     * At handshake completion (either side): refuse anything but AES-128-GCM with an
+     * authenticated peer identity and the extended master secret (defence in depth: only that
+     * suite is offered or selectable, and both sides require the extension), record the suite,
+     * and export the keys of our own application-data record layer. The exporter is safe to use
+     * for a full handshake with the extended master secret (RFC 7627 §5.4); its keys differ from
+     * Bouncy Castle's record keys, so our records and Bouncy Castle's never share a GCM nonce.
      */
     static void recordNegotiated(TlsContext context, HandshakeOutcome outcome) throws TlsFatalAlert {
-        int suite = context.getSecurityParametersConnection().getCipherSuite();
-        if (!isAead(suite) || outcome.peerIdentity == null) {
+        var parameters = context.getSecurityParametersConnection();
+        int suite = parameters.getCipherSuite();
+        if (suite != CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 || outcome.peerIdentity == null
+                || !parameters.isExtendedMasterSecret()) {
             throw new TlsFatalAlert(AlertDescription.insufficient_security);
         }
         outcome.cipherSuite = suite;
+        outcome.recordKeyMaterial = context.exportKeyingMaterial(RECORD_KEY_LABEL, null, DtlsRecordCipher.KEY_MATERIAL_SIZE);
     }
 
     /**

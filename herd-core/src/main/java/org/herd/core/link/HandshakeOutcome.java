@@ -11,4 +11,6 @@ final class HandshakeOutcome {
     LinkFailureReason refusal;
     IdentityPublicKey peerIdentity;
     int cipherSuite = -1;
+    /** Keys of our application-data record layer, exported at handshake completion; wiped once used. */
+    byte[] recordKeyMaterial;
 }

@@ -42,6 +42,12 @@ class HerdDtlsClient extends DefaultTlsClient {
         return DtlsSuites.suites();
     }
 
+    /** RFC 7627: the record keys come from the RFC 5705 exporter, which is only safe with it. */
+    @Override
+    public boolean requiresExtendedMasterSecret() {
+        return true;
+    }
+
     @Override
     public int getHandshakeTimeoutMillis() {
         return config.handshakeTimeoutMillis();

@@ -52,6 +52,12 @@ class HerdDtlsServer extends DefaultTlsServer {
                 && super.isSelectableCipherSuite(cipherSuite, availCurveBits, availFiniteFieldBits, sigAlgs);
     }
 
+    /** RFC 7627: the record keys come from the RFC 5705 exporter, which is only safe with it. */
+    @Override
+    public boolean requiresExtendedMasterSecret() {
+        return true;
+    }
+
     @Override
     public int getHandshakeTimeoutMillis() {
         return config.handshakeTimeoutMillis();

@@ -1,14 +1,13 @@
 package org.herd.core.link;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.herd.core.crypto.IdentityPublicKey;
+import org.herd.core.crypto.dtls.DtlsRecordCipher;
 import org.herd.core.wire.Cell;
 
 /**
@@ -27,10 +26,26 @@ import org.herd.core.wire.Cell;
  * 128.4 kbit/s per direction per unit rate, 2.0x the 64 kbit/s of G.711 (160 bytes per 20 ms);
  * over IPv6, 341 bytes, 136.4 kbit/s, 2.1x.
  *
- * <p><b>Allocation.</b> Our code allocates one Netty {@code DatagramPacket} per datagram each way
- * (buffers are pooled). Bouncy Castle 1.84's record layer allocates about 1.5 KB per record sent
- * and 1.8 KB per record received (measured by {@code LinkCostBenchmarkTest}); a zero-allocation
- * path would need our own record protection on keys exported from the handshake (DESIGN §9).
+ * <p><b>Record layer.</b> Bouncy Castle runs the handshake (cookie exchange, retransmissions,
+ * certificates) and keeps every record of content type 20, 21 and 22 after it: change_cipher_spec,
+ * alerts, close_notify, handshake retransmissions. Application data (type 23, the cells) does not
+ * go through Bouncy Castle: it is sealed and opened by {@link DtlsRecordCipher}, with keys taken
+ * at handshake completion from the RFC 5705 exporter (label {@code "EXPERIMENTAL herd link
+ * records v1"}, 40 bytes: a key and a 4-byte salt per direction; the extended master secret of
+ * RFC 7627 is required by both sides), in exactly the format Bouncy Castle would write (AES-128-GCM,
+ * epoch 1, 48-bit sequence numbers from 1, explicit nonce = epoch | sequence). The keys differ
+ * from Bouncy Castle's, so its records and ours never share a nonce; the only visible trace is
+ * that a late alert from Bouncy Castle carries a small epoch-1 sequence number. Received
+ * application data goes through our 64-record replay window ({@code RecordReplayWindow}, checked
+ * before the tag, moved only by authenticated records).
+ *
+ * <p><b>Allocation and cost.</b> Our code allocates, per record, one Netty {@code DatagramPacket}
+ * (socket buffers are pooled) and the {@code GCMParameterSpec} the JCA needs per record; inside
+ * SunJCE each {@code Cipher.init} allocates a GHASH table of 928 bytes (JDK 17), so sealing costs
+ * 928 B and opening about 1080 B (JMH {@code LinkRecordBenchmark}; Bouncy Castle's record layer
+ * took 3.3 KB per round trip). Netty adds a {@code DatagramPacket} and the sender's
+ * {@code InetSocketAddress} per received datagram. Records written in one event-loop pass leave in
+ * one flush (one sendmmsg(2) on epoll), and epoll reads up to 16 datagrams per recvmmsg(2).
  *
  * <p><b>Drops.</b> Malformed datagrams, records failing authentication, replays and wrong-size
  * plaintexts are dropped and counted in {@link #counters()}; none of them brings the link down.
@@ -46,9 +61,11 @@ public final class Link {
     private final LinkCounters counters = new LinkCounters();
     private final HandshakeOutcome outcome = new HandshakeOutcome();
     private final LinkTransport transport;
-    private final ReplayMirror replayMirror = new ReplayMirror();
-    /** Receive buffer for plaintexts; BC copies the plaintext here (event loop only). */
-    private final byte[] plaintext = new byte[LinkTransport.DATA_RECEIVE_LIMIT];
+    private final RecordReplayWindow replayWindow = new RecordReplayWindow();
+    /** Receive buffer for plaintexts (ours and BC's control records): the endpoint's, shared by its links (event loop only). */
+    private final byte[] plaintext;
+    /** Send buffer for one sealed record: the endpoint's, shared by its links (event loop only). */
+    private final byte[] sealed;
     final CompletableFuture<Link> upFuture = new CompletableFuture<>();
 
     private volatile LinkState state = LinkState.HANDSHAKING;
@@ -56,6 +73,13 @@ public final class Link {
     private volatile IdentityPublicKey peerIdentity;
     private volatile int cipherSuite = -1;
     private DTLSTransport dtls;
+    /** Event loop only, once up: our application-data record protection. */
+    private DtlsRecordCipher records;
+    /**
+     * Event loop only: the next application-data sequence number. Starts at 1, after the
+     * Finished message Bouncy Castle sent with sequence number 0 of epoch 1.
+     */
+    private long sendSequence = 1;
     private CellHandler cellHandler;
     /** Event loop only: the AEAD expansion of the negotiated suite, the shortest protected record body. */
     private int minRecordLength;
@@ -69,6 +93,8 @@ public final class Link {
         this.initiator = initiator;
         this.peerIdentity = expectedPeer;
         this.cellHandler = cellHandler;
+        this.plaintext = endpoint.plaintextBuffer();
+        this.sealed = endpoint.sealedBuffer();
         LinkConfig config = endpoint.config();
         this.transport = new LinkTransport(this, config.clock(), config.handshakeTimeoutMillis(),
                 config.handshakeDatagramSize());
@@ -145,12 +171,16 @@ public final class Link {
         if (state != LinkState.UP) {
             return false;
         }
-        try {
-            dtls.send(buf, off, len);
-        } catch (IOException e) {
-            down(LinkFailureReason.IO_ERROR);
+        if (len > LinkTransport.DATA_RECEIVE_LIMIT) {
+            throw new IllegalArgumentException("a record of " + len + " bytes would be dropped by the peer");
+        }
+        if (sendSequence > DtlsRecordCipher.MAX_SEQUENCE) {
+            // 2^48 records: 178,000 years at 50 cells/s; a nonce must never repeat, so stop.
+            closeOnLoop(LinkFailureReason.PROTOCOL_ERROR);
             return false;
         }
+        int n = records.seal(sendSequence++, buf, off, len, sealed, 0);
+        sendDatagram(sealed, 0, n, false);
         counters.cellsOut.increment();
         return true;
     }
@@ -218,6 +248,11 @@ public final class Link {
         this.peerIdentity = outcome.peerIdentity;
         this.cipherSuite = outcome.cipherSuite;
         this.minRecordLength = DtlsSuites.aeadExpansion(cipherSuite);
+        byte[] material = outcome.recordKeyMaterial;
+        outcome.recordKeyMaterial = null;
+        // Epoch 1: the first epoch after the handshake (RFC 6347 §4.1), the one BC protects its Finished with.
+        this.records = initiator ? DtlsRecordCipher.forClient(material, 1) : DtlsRecordCipher.forServer(material, 1);
+        DtlsRecordCipher.wipe(material);
         this.state = LinkState.UP;
         this.lastAuthenticNanos = endpoint.config().clock().nanoTime();
         java.util.List<byte[]> late = transport.enterDataMode();
@@ -290,6 +325,10 @@ public final class Link {
         for (int i = 5; i < 11; i++) {
             seq = (seq << 8) | (d[i] & 0xFF);
         }
+        if (type == APPLICATION_DATA && epoch != 0) {
+            receiveApplicationData(d, length, epoch, seq);
+            return;
+        }
         if (epoch == 0) {
             // Epoch-0 records are unauthenticated. After the handshake, only handshake records
             // matter: a cookie-verified ClientHello (peer restart), or on the server a
@@ -305,11 +344,12 @@ public final class Link {
             malformed();
             return;
         }
+        // A control record (handshake retransmission, change_cipher_spec, alert): Bouncy Castle's.
         transport.setPending(d, length);
         int n = receiveFromDtls();
         while (n >= 0 && transport.hasPending() && state == LinkState.UP) {
-            // BC served a record from its own queue; ours is still pending.
-            deliver(n, APPLICATION_DATA, -1, -1);
+            // BC served a record from its own queue (application data under BC's keys, which our
+            // peers never send); ours is still pending.
             n = receiveFromDtls();
         }
         transport.clearPending();
@@ -320,27 +360,47 @@ public final class Link {
             down(LinkFailureReason.CLOSED_BY_PEER);
             return;
         }
-        deliver(n, type, epoch, seq);
+        counters.controlRecords.increment(); // BC handled or dropped it
     }
 
-    private void deliver(int n, int type, int epoch, long seq) {
-        if (type != APPLICATION_DATA) {
-            counters.controlRecords.increment(); // handshake retransmission, CCS or alert: BC handled or dropped it
+    /**
+     * An application-data record: ours, never Bouncy Castle's. The replay window is checked
+     * before the tag (a replay costs no AES) and moved only by an authenticated record
+     * (RFC 6347 §4.1.2.6).
+     */
+    private void receiveApplicationData(byte[] d, int length, int epoch, long seq) {
+        if (length < DtlsRecordCipher.OVERHEAD) {
+            malformed();
+            return;
+        }
+        if (epoch != records.epoch()) {
+            authenticationFailure(); // no keys for that epoch: it cannot be authenticated
+            return;
+        }
+        if (replayWindow.isReplay(seq)) {
+            counters.replaysDropped.increment();
+            endpoint.counters().replaysDropped.increment();
+            return;
+        }
+        int n = records.open(d, 0, length, plaintext, 0);
+        if (n == DtlsRecordCipher.MALFORMED) {
+            malformed(); // not DTLS 1.2
             return;
         }
         if (n < 0) {
-            if (replayMirror.isReplay(epoch, seq)) {
-                counters.replaysDropped.increment();
-                endpoint.counters().replaysDropped.increment();
-            } else {
-                counters.authenticationFailures.increment();
-                endpoint.counters().authenticationFailures.increment();
-            }
+            authenticationFailure();
             return;
         }
-        if (seq >= 0) {
-            replayMirror.accepted(epoch, seq);
-        }
+        replayWindow.accept(seq);
+        deliver(n);
+    }
+
+    private void authenticationFailure() {
+        counters.authenticationFailures.increment();
+        endpoint.counters().authenticationFailures.increment();
+    }
+
+    private void deliver(int n) {
         lastAuthenticNanos = endpoint.config().clock().nanoTime();
         if (n != Cell.SIZE) {
             counters.wrongSizePlaintexts.increment();
@@ -381,7 +441,8 @@ public final class Link {
             if (n < 0) {
                 return;
             }
-            deliver(n, APPLICATION_DATA, -1, -1);
+            // Application data under BC's keys: our peers never send it; not delivered.
+            counters.controlRecords.increment();
         }
     }
 
@@ -392,11 +453,13 @@ public final class Link {
 
     // ---- any thread: datagram out ---------------------------------------------------------
 
-    /** Called by BC through {@link LinkTransport#send}: on the handshake thread or the event loop. */
-    void sendDatagram(byte[] buf, int off, int len) {
-        ByteBuf out = endpoint.channel().alloc().directBuffer(len, len);
-        out.writeBytes(buf, off, len);
-        endpoint.channel().writeAndFlush(new DatagramPacket(out, remote), endpoint.channel().voidPromise());
+    /**
+     * Sends one datagram to the peer: called by BC through {@link LinkTransport#send} (handshake
+     * thread or event loop; flushed at once) or by {@link #sendRecord} (event loop; flushed once
+     * per event-loop pass with the other records written in it, see {@link LinkEndpoint}).
+     */
+    void sendDatagram(byte[] buf, int off, int len, boolean flushNow) {
+        endpoint.write(buf, off, len, remote, flushNow);
         counters.datagramsOut.increment();
         counters.bytesOut.add(len);
         endpoint.counters().datagramsOut.addShared(1);
@@ -406,41 +469,5 @@ public final class Link {
     @Override
     public String toString() {
         return "Link[" + (initiator ? "to " : "from ") + remote + " " + peerIdentity + " " + state + "]";
-    }
-
-    /**
-     * Which application-data sequence numbers BC accepted, so a record BC drops can be counted as a
-     * replay or as an authentication failure. Same sliding window as BC's (RFC 6347 §4.1.2.6, 64 records).
-     */
-    static final class ReplayMirror {
-        private int epoch = -1;
-        private long highest = -1;
-        private long bitmap;
-
-        boolean isReplay(int recordEpoch, long seq) {
-            if (recordEpoch != epoch || highest < 0 || seq > highest) {
-                return false;
-            }
-            long age = highest - seq;
-            return age >= 64 || (bitmap & (1L << age)) != 0;
-        }
-
-        void accepted(int recordEpoch, long seq) {
-            if (recordEpoch != epoch) {
-                epoch = recordEpoch;
-                highest = -1;
-                bitmap = 0;
-            }
-            if (seq > highest) {
-                long shift = highest < 0 ? 64 : seq - highest;
-                bitmap = shift >= 64 ? 1L : (bitmap << shift) | 1L;
-                highest = seq;
-            } else {
-                long age = highest - seq;
-                if (age < 64) {
-                    bitmap |= 1L << age;
-                }
-            }
-        }
     }
 }

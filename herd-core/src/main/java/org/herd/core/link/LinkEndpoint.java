@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -62,6 +63,12 @@ public final class LinkEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkEndpoint.class);
     /** Scratch buffer for one received datagram; larger datagrams are dropped. */
     private static final int MAX_DATAGRAM = 2048;
+    /**
+     * Datagrams one epoll read may take with one recvmmsg(2) call: Netty slices them out of one
+     * receive buffer of this many {@link #MAX_DATAGRAM}-byte slots
+     * ({@code EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE}).
+     */
+    private static final int DATAGRAMS_PER_READ = 16;
 
     private final LinkConfig config;
     private final IdentityPublicKey identity;
@@ -78,6 +85,23 @@ public final class LinkEndpoint implements AutoCloseable {
     private final ExecutorService handshakes;
     private final boolean epoll;
     private final byte[] scratch = new byte[MAX_DATAGRAM];
+    /**
+     * Record buffers shared by all links of this endpoint (their data path runs on this one
+     * event loop, one record at a time), so a link holds none of its own.
+     */
+    private final byte[] plaintext = new byte[LinkTransport.DATA_RECEIVE_LIMIT];
+    private final byte[] sealed = new byte[LinkTransport.DATA_RECEIVE_LIMIT + org.herd.core.crypto.dtls.DtlsRecordCipher.OVERHEAD];
+    /**
+     * Records written but not flushed are flushed at once when this many are waiting, so a
+     * record waits for its flush no longer than it takes to seal this many more (a few tens of
+     * microseconds): slot timing stays what the scheduler recorded, also in a long pass.
+     */
+    private static final int FLUSH_AFTER_RECORDS = 32;
+    /** Event loop only: a flush of the records written in this pass is queued. */
+    private boolean flushQueued;
+    /** Event loop only: records written since the last flush. */
+    private int unflushed;
+    private final Runnable flush = this::flushWrites;
     /** Event loop only. */
     private final Map<InetSocketAddress, Link> links = new HashMap<>();
     private volatile int handshaking;
@@ -147,8 +171,14 @@ public final class LinkEndpoint implements AutoCloseable {
     private void start(InetSocketAddress local) throws InterruptedException {
         Bootstrap b = new Bootstrap().group(eventLoop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(new Inbound());
+        if (epoll) {
+            // recvmmsg(2): up to DATAGRAMS_PER_READ datagrams per system call.
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ))
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+        }
         if (config.socketBufferBytes() > 0) {
             b.option(ChannelOption.SO_RCVBUF, config.socketBufferBytes()).option(ChannelOption.SO_SNDBUF, config.socketBufferBytes());
         }
@@ -189,8 +219,64 @@ public final class LinkEndpoint implements AutoCloseable {
         return config;
     }
 
+    /** Event loop only: where links decrypt a record (the cell handler reads it during its callback). */
+    byte[] plaintextBuffer() {
+        return plaintext;
+    }
+
+    /** Event loop only: where links seal a record before it is copied into a socket buffer. */
+    byte[] sealedBuffer() {
+        return sealed;
+    }
+
     DatagramChannel channel() {
         return channel;
+    }
+
+    /**
+     * Sends one datagram to {@code to}. With {@code flushNow} false (event loop only: the records
+     * of {@link Link#transmit}) it is only written, and one flush is queued behind the current
+     * event-loop task, so the records written in one pass of the loop (one slot-driver wake-up,
+     * or one batch of received datagrams) leave together, in batches of at most
+     * {@link #FLUSH_AFTER_RECORDS}: on epoll one sendmmsg(2) call per batch. The flush runs
+     * before the loop next waits, so no record waits for I/O or a timer.
+     */
+    void write(byte[] buf, int off, int len, InetSocketAddress to, boolean flushNow) {
+        if (!eventLoop.inEventLoop()) {
+            // A handshake thread: hand Netty a heap copy, which the event loop moves into a pooled
+            // direct buffer. Allocating from the pool here would give every (short-lived)
+            // handshake thread a pool thread cache of its own.
+            ByteBuf copy = io.netty.buffer.Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(buf, off, off + len));
+            channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(len, len);
+        out.writeBytes(buf, off, len);
+        DatagramPacket packet = new DatagramPacket(out, to);
+        if (flushNow) {
+            channel.writeAndFlush(packet, channel.voidPromise());
+            return;
+        }
+        channel.write(packet, channel.voidPromise());
+        if (++unflushed >= FLUSH_AFTER_RECORDS) {
+            flushWrites();
+            return;
+        }
+        if (!flushQueued) {
+            flushQueued = true;
+            try {
+                eventLoop.execute(flush);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushWrites(); // the loop is shutting down: no later pass to flush in
+            }
+        }
+    }
+
+    private void flushWrites() {
+        // A queued flush may find nothing left (flushed at FLUSH_AFTER_RECORDS): harmless.
+        flushQueued = false;
+        unflushed = 0;
+        channel.flush();
     }
 
     /**

@@ -18,17 +18,17 @@ import org.herd.core.time.Clock;
  * ({@link #offerHandshakeDatagram}); the overall handshake deadline is enforced here too (with the
  * injected {@link Clock}), in addition to BC's own handshake timeout.
  *
- * <p><b>Data mode</b> (after the handshake, event-loop thread only). The event loop puts exactly
- * one datagram in a one-slot inbox ({@link #setPending}) and calls
- * {@code DTLSTransport.receive(buf, off, len, 1)}. BC pulls the datagram through {@link #receive}
- * and returns the plaintext at once. If BC drops the record (bad tag, replay, handshake
- * retransmission, alert) its loop asks for another datagram: the inbox is empty, so we throw
+ * <p><b>Data mode</b> (after the handshake, event-loop thread only), for control records only:
+ * application data never reaches Bouncy Castle once the link is up ({@link Link} seals and opens
+ * it itself). A record of content type 20..22 (a handshake retransmission, change_cipher_spec or
+ * an alert such as close_notify) is put in a one-slot inbox ({@link #setPending}) and the event
+ * loop calls {@code DTLSTransport.receive(buf, off, len, 1)}; BC pulls the datagram through
+ * {@link #receive}, handles it and asks for another: the inbox is empty, so we throw
  * {@link #WOULD_BLOCK}, a preallocated {@link InterruptedIOException}. That is the one exception
  * type {@code DTLSTransport.receive} rethrows without failing the connection (BC 1.84
  * DTLSTransport/DTLSRecordLayer: {@code catch (InterruptedIOException e) { throw e; }}), whereas
  * {@code SocketTimeoutException} would be swallowed and BC would spin until the wait expires, and
- * a wait of 0 means "forever" to BC. So the data path never blocks and never spins. Throwing
- * happens only for dropped records, never for a delivered cell.
+ * a wait of 0 means "forever" to BC. So the control path never blocks and never spins.
  */
 final class LinkTransport implements DatagramTransport {
 
@@ -37,7 +37,7 @@ final class LinkTransport implements DatagramTransport {
     /**
      * Largest datagram accepted once the link is up: one cell record is 293 bytes; the slack lets
      * an authenticated record of the wrong size be decrypted and counted as such. BC allocates a
-     * receive buffer of this size for every record, so it is kept small (DESIGN §9).
+     * receive buffer of this size for every control record it reads, so it is kept small (DESIGN §9).
      */
     static final int DATA_RECEIVE_LIMIT = 512;
 
@@ -57,7 +57,8 @@ final class LinkTransport implements DatagramTransport {
     private final Clock clock;
     private final long deadlineNanos;
     private final int handshakeDatagramSize;
-    private final BlockingQueue<byte[]> handshakeInbox = new ArrayBlockingQueue<>(64);
+    /** Handshake mode only; dropped when the link enters data mode (it is the largest object a link kept). */
+    private volatile BlockingQueue<byte[]> handshakeInbox = new ArrayBlockingQueue<>(64);
 
     private volatile boolean dataMode;
     private volatile boolean aborted;
@@ -76,13 +77,17 @@ final class LinkTransport implements DatagramTransport {
 
     /** Event loop, handshake mode: queue a copy for the handshake thread; false if the inbox is full. */
     boolean offerHandshakeDatagram(byte[] copy) {
-        return handshakeInbox.offer(copy);
+        BlockingQueue<byte[]> inbox = handshakeInbox;
+        return inbox != null && inbox.offer(copy);
     }
 
     /** Any thread: make a blocked handshake receive fail now. */
     void abortHandshake() {
         aborted = true;
-        handshakeInbox.offer(WAKE_UP);
+        BlockingQueue<byte[]> inbox = handshakeInbox;
+        if (inbox != null) {
+            inbox.offer(WAKE_UP);
+        }
     }
 
     /** Event loop: switch to data mode; returns the datagrams that arrived after BC's last pull. */
@@ -90,6 +95,7 @@ final class LinkTransport implements DatagramTransport {
         dataMode = true;
         java.util.List<byte[]> rest = new java.util.ArrayList<>();
         handshakeInbox.drainTo(rest);
+        handshakeInbox = null; // BC's handshake has returned: nothing pulls from it any more
         rest.removeIf(d -> d == WAKE_UP);
         return rest;
     }
@@ -150,9 +156,13 @@ final class LinkTransport implements DatagramTransport {
             throw new TlsTimeoutException("handshake deadline passed");
         }
         long waitNanos = waitMillis <= 0 ? remainingNanos : Math.min(remainingNanos, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+        BlockingQueue<byte[]> inbox = handshakeInbox;
+        if (inbox == null) {
+            throw new IOException("handshake already over");
+        }
         byte[] d;
         try {
-            d = handshakeInbox.poll(waitNanos, TimeUnit.NANOSECONDS);
+            d = inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("handshake interrupted", e);
@@ -170,7 +180,7 @@ final class LinkTransport implements DatagramTransport {
 
     @Override
     public void send(byte[] buf, int off, int len) throws IOException {
-        link.sendDatagram(buf, off, len);
+        link.sendDatagram(buf, off, len, true);
     }
 
     @Override

@@ -6,8 +6,10 @@
  * <p>Every link is mutually authenticated by certificates bound to the peers' Ed25519 identity
  * keys, uses AEAD cipher suites only, performs the cookie exchange, keeps the replay window on,
  * and carries nothing but {@link org.herd.core.wire.Cell cells}: one 256-byte cell per DTLS
- * record, one record per datagram. Bouncy Castle's DTLS ({@code org.bouncycastle.tls}) is the
- * only library code used here besides Netty; certificate building lives in
+ * record, one record per datagram. Bouncy Castle's DTLS ({@code org.bouncycastle.tls}) runs the
+ * handshake and the control records; application-data records are protected by
+ * {@code org.herd.core.crypto.dtls.DtlsRecordCipher} on keys exported from the handshake (see
+ * {@link org.herd.core.link.Link}). Certificate building lives in
  * {@code org.herd.core.crypto.IdentityCertificate}.
  *
  * <p>Threading: a {@link org.herd.core.link.LinkEndpoint} runs the whole data path of all its

@@ -22,6 +22,7 @@ import org.bouncycastle.tls.UDPTransport;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.time.SystemClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,28 +55,55 @@ class LinkCipherSuiteTest {
         }
     }
 
-    @Test
-    void serverRefusesClientOfferingOnlyNullAndCbcSuites() throws Exception {
+    /** Makes a stock-BC client (a subclass of ours) that the server must refuse. */
+    private interface ClientFactory {
+        HerdDtlsClient make(JcaTlsCrypto crypto, DtlsIdentity identity, IdentityPublicKey server, LinkConfig config);
+    }
+
+    /** Dials a Herd server with {@code factory}'s client: the server aborts with an alert, reports NEGOTIATION_FAILED. */
+    private void assertServerRefuses(ClientFactory factory) throws Exception {
         LinkConfig config = LinkConfig.builder().random(fx.random).handshakeResendMillis(100).handshakeTimeoutMillis(3_000).build();
         IdentityKeyPair clientIdentity = fx.newIdentity();
         LinkFixture.Node server = fx.node(config, "127.0.0.1", key -> true);
-
         JcaTlsCrypto crypto = new JcaTlsCryptoProvider().create(fx.random);
-        HerdDtlsClient weakClient = new HerdDtlsClient(crypto, new DtlsIdentity(crypto, clientIdentity, SystemClock.INSTANCE),
-                server.key(), config, new HandshakeOutcome()) {
-            @Override
-            protected int[] getSupportedCipherSuites() {
-                return NULL_AND_CBC.clone();
-            }
-        };
+        HerdDtlsClient client = factory.make(crypto, new DtlsIdentity(crypto, clientIdentity, SystemClock.INSTANCE),
+                server.key(), config);
         DatagramSocket socket = fx.track(new DatagramSocket(new InetSocketAddress("127.0.0.1", 0)));
         socket.connect(server.address());
 
         IOException e = assertThrows(IOException.class,
-                () -> new DTLSClientProtocol().connect(weakClient, new UDPTransport(socket, 1500)));
+                () -> new DTLSClientProtocol().connect(client, new UDPTransport(socket, 1500)));
         assertTrue(e instanceof TlsFatalAlertReceived, "server aborted with an alert: " + e);
         assertEquals(LinkFailureReason.NEGOTIATION_FAILED, LinkFixture.poll(server.failures));
         assertEquals(0, server.endpoint.counters().linksUp());
+    }
+
+    @Test
+    void serverRefusesClientOfferingOnlyNullAndCbcSuites() throws Exception {
+        assertServerRefuses((crypto, identity, server, config) -> new HerdDtlsClient(crypto, identity, server, config,
+                new HandshakeOutcome()) {
+            @Override
+            protected int[] getSupportedCipherSuites() {
+                return NULL_AND_CBC.clone();
+            }
+        });
+    }
+
+    @Test
+    void serverRefusesClientWithoutExtendedMasterSecret() throws Exception {
+        // The record keys come from the RFC 5705 exporter, which needs RFC 7627's extended master secret.
+        assertServerRefuses((crypto, identity, server, config) -> new HerdDtlsClient(crypto, identity, server, config,
+                new HandshakeOutcome()) {
+            @Override
+            public boolean shouldUseExtendedMasterSecret() {
+                return false;
+            }
+
+            @Override
+            public boolean requiresExtendedMasterSecret() {
+                return false;
+            }
+        });
     }
 
     @Test

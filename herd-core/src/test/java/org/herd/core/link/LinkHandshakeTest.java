@@ -58,4 +58,28 @@ class LinkHandshakeTest {
         // The server's endpoint answered the first, cookieless ClientHello with a HelloVerifyRequest.
         assertEquals(1, server.endpoint.counters().helloVerifyRequestsSent());
     }
+
+    @Test
+    void cellsWrittenInOneEventLoopPassAllLeaveInOrder() throws Exception {
+        // Records are flushed in batches of 32 and then once at the end of the pass: 100 cells in
+        // one task cross the batch size three times and leave 4 for the end-of-pass flush.
+        LinkConfig config = LinkConfig.builder().random(fx.random).build();
+        LinkFixture.Node client = fx.node(config, "127.0.0.1", null);
+        LinkFixture.Node server = fx.node(config, "127.0.0.1", key -> true);
+        Link out = LinkFixture.await(client.endpoint.connect(server.address(), server.key()));
+        Link in = LinkFixture.poll(server.up);
+        int n = 100;
+        boolean allSent = out.eventLoop().submit(() -> {
+            boolean ok = true;
+            for (int i = 0; i < n; i++) {
+                ok &= out.transmit(LinkFixture.cell(i), 0);
+            }
+            return ok;
+        }).get(LinkFixture.TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(allSent);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(LinkFixture.cell(i), server.nextCell().cell(), "cell " + i);
+        }
+        assertEquals(n, in.counters().cellsIn());
+    }
 }
