@@ -13,8 +13,8 @@ import org.herd.core.wire.RelayCell;
 /**
  * The primitives of one onion layer in one direction of one hop (see {@link OnionLayers} for the
  * scheme): AES-CTR over the body with the nonce as IV, the nonce PRP, AES-CMAC, and the counter
- * seal. Every JCA object and scratch array is made once here; the per-cell methods allocate
- * nothing and never re-initialise a Cipher (a re-init costs ≈0.7 µs and allocates), which is why
+ * seal. Each JCA object is made once per layer, on first use; scratch arrays are per thread; the
+ * per-cell methods allocate nothing in steady state and never re-initialise a Cipher (a re-init costs ≈0.7 µs and allocates), which is why
  * CTR is built from an ECB block cipher over precomputed counter blocks. JCA calls always write
  * to an array other than their input: SunJCE copies when input and output share an array.
  * Not thread-safe.
@@ -31,44 +31,104 @@ final class LayerCipher {
     private static final int MAC_MESSAGE = BLOCK + MAC_COVERED_BODY;
     private static final int MAC_PADDED = (MAC_MESSAGE / BLOCK + 1) * BLOCK;
 
-    private final Cipher bodyEcb;
-    private final Cipher nonceEnc;
-    private final Cipher nonceDec;
-    private final Cipher macCbc;
-    private final Cipher sealEnc;
-    private final Cipher sealDec;
-    private final byte[] cmacK2;
+    /**
+     * Scratch arrays of the per-cell methods, one set per thread: a Mix holds a layer for every
+     * circuit through it, and all of them on one event loop need only one set (≈1 KB saved per layer).
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private final byte[] counterBlocks = new byte[KS_BLOCKS * BLOCK];
-    private final byte[] keystream = new byte[KS_BLOCKS * BLOCK];
-    private final byte[] macIn = new byte[MAC_PADDED];
-    private final byte[] macOut = new byte[MAC_PADDED];
-    private final byte[] block = new byte[BLOCK];
-    private final byte[] blockOut = new byte[BLOCK];
+    /** Per-thread scratch; no method of this class keeps a reference across calls. */
+    private static final class Scratch {
+        final byte[] counterBlocks = new byte[KS_BLOCKS * BLOCK];
+        final byte[] keystream = new byte[KS_BLOCKS * BLOCK];
+        final byte[] macIn = new byte[MAC_PADDED];
+        final byte[] macOut = new byte[MAC_PADDED];
+        final byte[] block = new byte[BLOCK];
+        final byte[] blockOut = new byte[BLOCK];
+    }
+
+    private final HopKeys keys;
+    private final boolean forward;
+    /*
+     * The JCA objects are made on first use: an idle circuit (a client's pre-built circuit, which
+     * carries no cell until a call) then costs its keys and a replay window, not six AES instances
+     * of ≈2.2 KB each, and a hop only ever makes the ones its role uses (an interior Mix never
+     * opens a sealed counter). Steady state allocates nothing: each is made once per layer.
+     */
+    private Cipher bodyEcb;
+    private Cipher nonceEnc;
+    private Cipher nonceDec;
+    private Cipher macCbc;
+    private Cipher sealEnc;
+    private Cipher sealDec;
+    private byte[] cmacK2;
 
     final ReplayWindow window = new ReplayWindow();
     long sendCounter;
 
     LayerCipher(HopKeys keys, boolean forward) {
-        try {
+        this.keys = keys;
+        this.forward = forward;
+    }
+
+    private Cipher bodyEcb() {
+        if (bodyEcb == null) {
             bodyEcb = ecb(Cipher.ENCRYPT_MODE, keys.key(forward, 0));
+        }
+        return bodyEcb;
+    }
+
+    private Cipher nonceEnc() {
+        if (nonceEnc == null) {
             nonceEnc = ecb(Cipher.ENCRYPT_MODE, keys.key(forward, 1));
+        }
+        return nonceEnc;
+    }
+
+    private Cipher nonceDec() {
+        if (nonceDec == null) {
             nonceDec = ecb(Cipher.DECRYPT_MODE, keys.key(forward, 1));
-            byte[] macKey = keys.key(forward, 2);
-            macCbc = Cipher.getInstance("AES/CBC/NoPadding");
-            macCbc.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(macKey, "AES"), new IvParameterSpec(new byte[BLOCK]));
-            cmacK2 = cmacSubkey2(ecb(Cipher.ENCRYPT_MODE, macKey));
+        }
+        return nonceDec;
+    }
+
+    private Cipher sealEnc() {
+        if (sealEnc == null) {
             sealEnc = ecb(Cipher.ENCRYPT_MODE, keys.key(forward, 3));
+        }
+        return sealEnc;
+    }
+
+    private Cipher sealDec() {
+        if (sealDec == null) {
             sealDec = ecb(Cipher.DECRYPT_MODE, keys.key(forward, 3));
+        }
+        return sealDec;
+    }
+
+    private Cipher macCbc() {
+        if (macCbc == null) {
+            byte[] macKey = keys.key(forward, 2);
+            try {
+                Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+                c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(macKey, "AES"), new IvParameterSpec(new byte[BLOCK]));
+                cmacK2 = cmacSubkey2(ecb(Cipher.ENCRYPT_MODE, macKey));
+                macCbc = c;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES is not available in this JVM", e);
+            }
+        }
+        return macCbc;
+    }
+
+    private static Cipher ecb(int mode, byte[] key) {
+        try {
+            Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
+            c.init(mode, new SecretKeySpec(key, "AES"));
+            return c;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES is not available in this JVM", e);
         }
-    }
-
-    private static Cipher ecb(int mode, byte[] key) throws GeneralSecurityException {
-        Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
-        c.init(mode, new SecretKeySpec(key, "AES"));
-        return c;
     }
 
     /** RFC 4493 §2.3: L = AES(K, 0); K1 = dbl(L); K2 = dbl(K1). */
@@ -94,6 +154,9 @@ final class LayerCipher {
     /** XORs {@code AES-CTR(k_c, IV = nonce)} into the 235-byte body at {@code bodyOff}. */
     void xorLayer(byte[] cell, int bodyOff, byte[] nonce, int nonceOff) {
         // Counter blocks N, N+1, ..., N+14 as 128-bit big-endian integers (mod 2^128).
+        Scratch t = SCRATCH.get();
+        byte[] counterBlocks = t.counterBlocks;
+        byte[] keystream = t.keystream;
         long hi = (long) LONGS.get(nonce, nonceOff);
         long lo = (long) LONGS.get(nonce, nonceOff + 8);
         for (int i = 0; i < KS_BLOCKS * BLOCK; i += BLOCK) {
@@ -104,7 +167,7 @@ final class LayerCipher {
                 hi++;
             }
         }
-        update(bodyEcb, counterBlocks, keystream);
+        update(bodyEcb(), counterBlocks, keystream);
         int i = 0;
         for (; i + 8 <= RelayCell.BODY_SIZE; i += 8) {
             LONGS.set(cell, bodyOff + i, (long) LONGS.get(cell, bodyOff + i) ^ (long) LONGS.get(keystream, i));
@@ -116,24 +179,26 @@ final class LayerCipher {
 
     /** {@code out = E(k_n, in)}: the nonce on the next link. {@code in} and {@code out} may alias. */
     void permute(byte[] in, int inOff, byte[] out, int outOff) {
-        blockOp(nonceEnc, in, inOff, out, outOff);
+        blockOp(nonceEnc(), in, inOff, out, outOff);
     }
 
     /** {@code out = D(k_n, in)}: the nonce on the previous link. */
     void unpermute(byte[] in, int inOff, byte[] out, int outOff) {
-        blockOp(nonceDec, in, inOff, out, outOff);
+        blockOp(nonceDec(), in, inOff, out, outOff);
     }
 
     /** Writes the sealed counter {@code E(k_s, 0^64 | counter)} — a fresh nonce — to {@code out}. */
     void sealCounter(long counter, byte[] out, int outOff) {
+        byte[] block = SCRATCH.get().block;
         Bytes.putLong(block, 0, 0L);
         Bytes.putLong(block, 8, counter);
-        blockOp(sealEnc, block, 0, out, outOff);
+        blockOp(sealEnc(), block, 0, out, outOff);
     }
 
     /** The counter sealed in {@code nonce}, or -1 if it is not a sealed counter. */
     long openCounter(byte[] nonce, int nonceOff) {
-        blockOp(sealDec, nonce, nonceOff, block, 0);
+        byte[] block = SCRATCH.get().block;
+        blockOp(sealDec(), nonce, nonceOff, block, 0);
         if (Bytes.getLong(block, 0) != 0L) {
             return -1;
         }
@@ -143,7 +208,7 @@ final class LayerCipher {
 
     /** Writes the 16-byte AES-CMAC of {@code nonce | body[18..235)} to {@code out}. */
     void mac(byte[] nonce, int nonceOff, byte[] cell, int bodyOff, byte[] out, int outOff) {
-        cmac(nonce, nonceOff, cell, bodyOff);
+        byte[] macOut = cmac(nonce, nonceOff, cell, bodyOff);
         System.arraycopy(macOut, MAC_PADDED - BLOCK, out, outOff, BLOCK);
     }
 
@@ -152,7 +217,7 @@ final class LayerCipher {
         if (cell[bodyOff + RelayCell.RECOGNIZED_OFFSET] != 0 || cell[bodyOff + RelayCell.RECOGNIZED_OFFSET + 1] != 0) {
             return false; // the cheap pre-check: a cell for a later hop passes it with probability 2^-16
         }
-        cmac(nonce, nonceOff, cell, bodyOff);
+        byte[] macOut = cmac(nonce, nonceOff, cell, bodyOff);
         int diff = 0;
         for (int i = 0; i < BLOCK; i++) {
             diff |= macOut[MAC_PADDED - BLOCK + i] ^ cell[bodyOff + RelayCell.MAC_OFFSET + i];
@@ -160,7 +225,12 @@ final class LayerCipher {
         return diff == 0;
     }
 
-    private void cmac(byte[] nonce, int nonceOff, byte[] cell, int bodyOff) {
+    /** Computes the CMAC into the thread's scratch and returns that array (the tag is its last block). */
+    private byte[] cmac(byte[] nonce, int nonceOff, byte[] cell, int bodyOff) {
+        Cipher cbc = macCbc();
+        Scratch t = SCRATCH.get();
+        byte[] macIn = t.macIn;
+        byte[] macOut = t.macOut;
         // The message has a fixed length of 233 bytes, so the last block is partial: pad 10*, XOR K2.
         System.arraycopy(nonce, nonceOff, macIn, 0, BLOCK);
         System.arraycopy(cell, bodyOff + RelayCell.RELAY_COMMAND_OFFSET, macIn, BLOCK, MAC_COVERED_BODY);
@@ -173,13 +243,17 @@ final class LayerCipher {
         }
         try {
             // doFinal resets CBC to the zero IV given at init, so the next call starts afresh.
-            macCbc.doFinal(macIn, 0, MAC_PADDED, macOut, 0);
+            cbc.doFinal(macIn, 0, MAC_PADDED, macOut, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+        return macOut;
     }
 
-    private void blockOp(Cipher c, byte[] in, int inOff, byte[] out, int outOff) {
+    private static void blockOp(Cipher c, byte[] in, int inOff, byte[] out, int outOff) {
+        Scratch t = SCRATCH.get();
+        byte[] block = t.block;
+        byte[] blockOut = t.blockOut;
         System.arraycopy(in, inOff, block, 0, BLOCK);
         try {
             c.update(block, 0, BLOCK, blockOut, 0);
