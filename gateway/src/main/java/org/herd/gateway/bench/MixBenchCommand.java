@@ -1,9 +1,12 @@
 package org.herd.gateway.bench;
 
+import static org.herd.gateway.devnet.StateDirectory.deleteTree;
+import static org.herd.gateway.devnet.StateDirectory.freePort;
+import static org.herd.gateway.devnet.StateDirectory.writeConfig;
+
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,20 +203,6 @@ public final class MixBenchCommand implements Callable<Integer> {
         Path directoryConfig = writeConfig(dd.resolve("directory.properties"), Map.of("network", network.toString(), "zone", ZONE,
                 "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString(), "store", dd.resolve("directory.db").toString()));
         return new Network(network, clientsFile, mixConfigs, directoryConfig, mixes.get(0).mixKey());
-    }
-
-    private static Path writeConfig(Path file, Map<String, String> values) throws IOException {
-        StringBuilder sb = new StringBuilder("# written by herd bench mix\n");
-        values.forEach((k, v) -> sb.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
-        Files.writeString(file, sb.toString());
-        return file;
-    }
-
-    /** A UDP port free on loopback now (the child binds it a moment later). */
-    private static InetSocketAddress freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
-        }
     }
 
     private BenchChild start(String name, List<String> jvm, Path dir, String... args) throws IOException {
@@ -471,11 +460,4 @@ public final class MixBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temporary directory
-        }
-    }
 }
