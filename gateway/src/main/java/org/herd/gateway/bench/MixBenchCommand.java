@@ -71,6 +71,8 @@ public final class MixBenchCommand implements Callable<Integer> {
     private static final long DAY_MS = 86_400_000L;
     private static final String ZONE = "azone";
     private static final int DIRECTORY_RATE = 2;
+    /** Set-up fails when no more clients register (or calls connect) for this long. */
+    private static final long STALL_MILLIS = 60_000;
     private static final HexFormat HEX = HexFormat.of();
 
     @CommandLine.Spec
@@ -103,6 +105,10 @@ public final class MixBenchCommand implements Callable<Integer> {
     @Option(names = "--mix-heap-mb", description = "-Xmx of the measured Mix, MB (default ${DEFAULT-VALUE}).")
     int mixHeapMb = 512;
 
+    @Option(names = "--mix-socket-buffer-kb", description = "SO_RCVBUF/SO_SNDBUF of the Mixes' sockets, KB; 0: the system's"
+            + " (default ${DEFAULT-VALUE}).")
+    int mixSocketBufferKb = 4096;
+
     @Option(names = "--json", description = "Only the JSON object on standard output (progress on standard error).")
     boolean json;
 
@@ -123,9 +129,10 @@ public final class MixBenchCommand implements Callable<Integer> {
         if (clientRate < 1 || clientRate > SlotTiming.MAX_RATE || linkRate < 1 || linkRate > SlotTiming.MAX_RATE) {
             throw new CommandLine.ParameterException(cl, "--client-rate and --mix-rate must be 1.." + SlotTiming.MAX_RATE);
         }
-        if (clientLoops < 1 || clientLoops > 64 || connectPerSecond < 1 || callsPerSecond < 1 || mixHeapMb < 64) {
+        if (clientLoops < 1 || clientLoops > 64 || connectPerSecond < 1 || callsPerSecond < 1 || mixHeapMb < 64
+                || mixSocketBufferKb < 0 || mixSocketBufferKb > 1 << 20) {
             throw new CommandLine.ParameterException(cl, "--client-loops 1..64, --connect-per-second >= 1,"
-                    + " --calls-per-second >= 1, --mix-heap-mb >= 64");
+                    + " --calls-per-second >= 1, --mix-heap-mb >= 64, --mix-socket-buffer-kb 0..1048576");
         }
         PrintWriter out = cl.getOut();
         err = cl.getErr();
@@ -197,7 +204,8 @@ public final class MixBenchCommand implements Callable<Integer> {
         List<Path> mixConfigs = new ArrayList<>();
         for (int m = 0; m < mixes.size(); m++) {
             Path md = zoneDir.resolve("mixes").resolve(Integer.toString(m));
-            mixConfigs.add(writeConfig(md.resolve("mix.properties"), Map.of("network", network.toString(), "keys", md.toString())));
+            mixConfigs.add(writeConfig(md.resolve("mix.properties"), Map.of("network", network.toString(), "keys", md.toString(),
+                    "socket-buffer-bytes", Integer.toString(mixSocketBufferKb * 1024))));
         }
         Path dd = zoneDir.resolve("directory");
         Path directoryConfig = writeConfig(dd.resolve("directory.properties"), Map.of("network", network.toString(), "zone", ZONE,
@@ -247,23 +255,25 @@ public final class MixBenchCommand implements Callable<Integer> {
                 "bench", "mix-clients", "--network", net.network().toString(), "--clients", net.clientsFile().toString(),
                 "--mix", net.measured().toHex(), "--calls", Integer.toString(calls), "--loops", Integer.toString(clientLoops),
                 "--connect-per-second", Integer.toString(connectPerSecond), "--calls-per-second", Integer.toString(callsPerSecond));
-        long readyBudget = TimeUnit.SECONDS.toMillis(60 + 3L * clients / connectPerSecond);
-        String ready = awaitProgress(sim, "ready", clients, readyBudget);
-        if (ready == null) {
-            return "error: only " + lastReady(sim) + " of " + clients + " clients registered in " + readyBudget / 1000 + " s";
+        // All clients, or (on a machine too loaded for the last few) at least 95 %: the JSON says how many.
+        String ready = awaitProgress(sim, "ready", clients, STALL_MILLIS);
+        if (ready == null || number(ready, "ready") < 0.95 * clients) {
+            return "error: only " + lastReady(sim) + " of " + clients + " clients registered, none more for "
+                    + STALL_MILLIS / 1000 + " s";
         }
         double linkSeconds = (System.nanoTime() - setupStart) / 1e9;
-        say(String.format(Locale.ROOT, "bench mix: %d clients linked and registered in %.1f s; placing %d calls", clients,
-                linkSeconds, calls));
+        say(String.format(Locale.ROOT, "bench mix: %d of %d clients linked and registered in %.1f s; placing %d calls",
+                (long) number(ready, "ready"), clients, linkSeconds, calls));
         sim.send("call");
-        long callBudget = TimeUnit.SECONDS.toMillis(60 + 3L * calls / callsPerSecond);
-        String connected = awaitCalls(sim, 2L * calls, callBudget);
-        if (connected == null) {
+        String connected = awaitProgress(sim, "call_legs_active", 2L * calls, STALL_MILLIS);
+        if (connected == null || number(connected, "call_legs_active") < 0.9 * 2 * calls) {
             String s = sim.request("status", "status", 10_000);
-            return "error: calls not all connected in " + callBudget / 1000 + " s: " + s;
+            return "error: calls not all connected, no more for " + STALL_MILLIS / 1000 + " s: " + s;
         }
-        say("bench mix: " + calls + " calls connected (" + (long) number(connected, "call_failures")
-                + " failed attempts retried); warming up " + warmup + " s");
+        sim.send("unmute");
+        say("bench mix: " + (long) number(connected, "call_legs_active") / 2 + " of " + calls + " calls connected ("
+                + (long) number(connected, "call_failures")
+                + " failed attempts retried); frames flow; warming up " + warmup + " s");
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
 
         double load0 = BenchChild.ProcStat.loadAverage();
@@ -342,6 +352,7 @@ public final class MixBenchCommand implements Callable<Integer> {
                 + "\"frames_sent\":%d,\"frames_received\":%d,\"frames_corrupted\":%d,\"frames_lost_percent\":%.3f,"
                 + "\"window_frames_sent\":%d,\"window_frames_received\":%d,\"delay_ms_p50\":%.2f,\"delay_ms_p99\":%.2f,"
                 + "\"client_sim_cpu_percent\":%.1f,\"client_sim_late_slots\":%d,\"mix_cpu_vs_client_sim_cpu\":%.3f,"
+                + "\"client_rejoins\":%d,"
                 + "\"load_average_start\":%.2f,\"load_average_end\":%.2f,\"cores\":%d}",
                 clients, calls, w.wallNanos() / 1e9, warmup, clientRate, linkRate, classLinks(w.mix1(), "client"),
                 (long) number(w.sim1(), "ready"), (long) number(w.sim1(), "call_legs_active"), linkSeconds,
@@ -354,7 +365,7 @@ public final class MixBenchCommand implements Callable<Integer> {
                 (long) windowFramesSent, (long) windowFramesReceived, number(w.sim1(), "delay_ms_p50"),
                 number(w.sim1(), "delay_ms_p99"), simCpuPercent,
                 (long) (number(w.sim1(), "late_slots") - number(w.sim0(), "late_slots")),
-                w.simCpuNanos() == 0 ? 0 : (double) w.mixCpuNanos() / w.simCpuNanos(), w.load0(), w.load1(),
+                w.simCpuNanos() == 0 ? 0 : (double) w.mixCpuNanos() / w.simCpuNanos(), (long) number(w.simEnd(), "rejoins"), w.load0(), w.load1(),
                 Runtime.getRuntime().availableProcessors());
     }
 
@@ -383,10 +394,16 @@ public final class MixBenchCommand implements Callable<Integer> {
         return v == null ? "?" : v;
     }
 
-    /** Waits until the simulator's progress or status shows {@code key} ≥ {@code target}; the line, or null. */
-    private String awaitProgress(BenchChild sim, String key, long target, long millis) throws Exception {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    /**
+     * Waits until the simulator's status shows {@code key} ≥ {@code target}, or until it made no
+     * progress for {@code stallMillis} (a loaded machine is slow, not stuck); the last status line
+     * (null if the simulator died).
+     */
+    private String awaitProgress(BenchChild sim, String key, long target, long stallMillis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stallMillis);
         long lastSaid = -1;
+        long best = -1;
+        String last = null;
         while (System.nanoTime() - end < 0 && sim.alive()) {
             String s = sim.request("status", "status", 10_000);
             if (s != null) {
@@ -394,18 +411,19 @@ public final class MixBenchCommand implements Callable<Integer> {
                 if (v >= target) {
                     return s;
                 }
+                if (v > best) {
+                    best = v;
+                    end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(stallMillis);
+                }
+                last = s;
                 if (v / Math.max(1, target / 10) != lastSaid) {
                     lastSaid = v / Math.max(1, target / 10);
-                    say("bench mix: " + key + " " + v + " of " + target);
+                    say(String.format(Locale.ROOT, "bench mix: %s %d of %d (%s)", key, v, target, s));
                 }
             }
             Thread.sleep(500);
         }
-        return null;
-    }
-
-    private String awaitCalls(BenchChild sim, long legs, long millis) throws Exception {
-        return awaitProgress(sim, "call_legs_active", legs, millis);
+        return sim.alive() ? last : null;
     }
 
     private static long lastReady(BenchChild sim) {

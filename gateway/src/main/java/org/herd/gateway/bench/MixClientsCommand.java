@@ -44,11 +44,13 @@ import picocli.CommandLine.Option;
  * {@code --calls} form a call (2i calls 2i+1); in a call both send one 160-byte G.711-sized test
  * frame per 20 ms tick ({@link ClientCommand#fill}); the rest only keep their chaffed link.
  *
- * <p>Clients are started at {@code --connect-per-second} (a DTLS handshake costs the Mix a few
- * ms of CPU; its endpoint admits a bounded number at once). Standard input: {@code call} (place
+ * <p>Clients are started at {@code --connect-per-second}, with at most {@code --max-pending}
+ * started but not yet linked (a DTLS handshake costs the Mix a few ms of CPU; its endpoint admits
+ * a bounded number at once). Standard input: {@code call} (place
  * the calls, {@code --calls-per-second}, each retried after a failure), {@code mute} (stop
  * sending frames), {@code status} (one JSON line: clients ready, calls active, frames sent,
  * received, corrupted, one-way delay percentiles since the last status, late slots), {@code quit}.
+ * Calls are set up muted (chaff only on the links); {@code unmute} starts the frames.
  * Prints {@code progress} lines every second while starting.
  *
  * <p>The clients file has one line per client: hex identity seed, space, hex client certificate.
@@ -80,6 +82,9 @@ public final class MixClientsCommand implements Callable<Integer> {
     @Option(names = "--connect-per-second", description = "Clients started per second (default ${DEFAULT-VALUE}).")
     int connectPerSecond = 50;
 
+    @Option(names = "--max-pending", description = "Clients started but not yet linked, at most (default ${DEFAULT-VALUE}).")
+    int maxPending = 16;
+
     @Option(names = "--calls-per-second", description = "Calls placed per second (default ${DEFAULT-VALUE}).")
     int callsPerSecond = 20;
 
@@ -93,6 +98,7 @@ public final class MixClientsCommand implements Callable<Integer> {
         volatile ClientNode node;
         Sim peer;
         Call call;
+        boolean linked;
         boolean ready;
         boolean caller;
         boolean connected;
@@ -111,6 +117,10 @@ public final class MixClientsCommand implements Callable<Integer> {
             CallClient c = node == null ? null : node.client();
             if (c == null) {
                 return;
+            }
+            if (!linked && node.linked()) {
+                linked = true;
+                clientsLinked.incrementAndGet();
             }
             if (!ready && c.ready() && c.isRegistered(certificate.zone())) {
                 ready = true;
@@ -165,6 +175,11 @@ public final class MixClientsCommand implements Callable<Integer> {
                 }
 
                 @Override
+                public void onRejoin(String zone, MixRef other) {
+                    rejoins.increment();
+                }
+
+                @Override
                 public void onFrame(Call c, long frameNumber, byte[] buffer, int offset, int length) {
                     if (!ClientCommand.intact(buffer, offset, length)) {
                         framesCorrupted.increment();
@@ -178,6 +193,7 @@ public final class MixClientsCommand implements Callable<Integer> {
         }
     }
 
+    private final AtomicInteger clientsLinked = new AtomicInteger();
     private final AtomicInteger clientsReady = new AtomicInteger();
     private final AtomicInteger activeLegs = new AtomicInteger();
     private final LongAdder framesSent = new LongAdder();
@@ -185,8 +201,10 @@ public final class MixClientsCommand implements Callable<Integer> {
     private final LongAdder framesCorrupted = new LongAdder();
     private final LongAdder callAttempts = new LongAdder();
     private final LongAdder callFailures = new LongAdder();
+    private final LongAdder rejoins = new LongAdder();
     private final Recorder delays = new Recorder(10_000_000L, 2);
-    private volatile boolean muted;
+    /** Frames start with {@code unmute}: calls are set up on chaffed links only, then carry frames. */
+    private volatile boolean muted = true;
 
     @Override
     public Integer call() throws Exception {
@@ -197,8 +215,8 @@ public final class MixClientsCommand implements Callable<Integer> {
         Map<IdentityPublicKey, InetSocketAddress> addresses = new HashMap<>();
         int rate;
         try {
-            if (loops < 1 || connectPerSecond < 1 || callsPerSecond < 1 || calls < 0) {
-                throw new IllegalArgumentException("--loops, --connect-per-second, --calls-per-second must be >= 1");
+            if (loops < 1 || connectPerSecond < 1 || callsPerSecond < 1 || calls < 0 || maxPending < 1) {
+                throw new IllegalArgumentException("--loops, --connect-per-second, --max-pending, --calls-per-second must be >= 1");
             }
             NetworkLayout layout = NetworkLayout.read(network, SystemClock.INSTANCE);
             mix = layout.descriptor(IdentityPublicKey.of(HEX.parseHex(mixKey)));
@@ -249,6 +267,7 @@ public final class MixClientsCommand implements Callable<Integer> {
                     }
                 }
                 case "mute" -> muted = true;
+                case "unmute" -> muted = false;
                 case "status" -> proc.emit(status(sims.size()));
                 case "quit" -> proc.stop();
                 default -> proc.emit("{\"event\":\"error\",\"reason\":" + NodeProcess.q("unknown command " + line) + "}");
@@ -272,6 +291,14 @@ public final class MixClientsCommand implements Callable<Integer> {
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    // Handshakes cost the Mix CPU and its endpoint admits a bounded number at once: on a
+                    // loaded machine a burst would time out and be retried 10 s later. Keep few in flight.
+                    long pendingSince = System.nanoTime();
+                    boolean stopping = false;
+                    while (!stopping && i + 1 - clientsLinked.get() >= maxPending
+                            && System.nanoTime() - pendingSince < TimeUnit.SECONDS.toNanos(15)) {
+                        stopping = proc.awaitStop(10);
                     }
                     if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(1)) {
                         lastProgress = System.nanoTime();
@@ -311,12 +338,12 @@ public final class MixClientsCommand implements Callable<Integer> {
                 fired += p.scheduler().slotsFired();
             }
         }
-        return String.format(java.util.Locale.ROOT, "{\"event\":\"status\",\"clients\":%d,\"ready\":%d,\"calls\":%d,"
+        return String.format(java.util.Locale.ROOT, "{\"event\":\"status\",\"clients\":%d,\"linked\":%d,\"ready\":%d,\"calls\":%d,"
                 + "\"call_legs_active\":%d,\"call_attempts\":%d,\"call_failures\":%d,\"frames_sent\":%d,\"frames_received\":%d,"
                 + "\"frames_corrupted\":%d,\"delay_ms_p50\":%.2f,\"delay_ms_p99\":%.2f,\"delay_samples\":%d,"
-                + "\"slots_fired\":%d,\"late_slots\":%d}",
-                clients, clientsReady.get(), calls, activeLegs.get(), callAttempts.sum(), callFailures.sum(), framesSent.sum(),
+                + "\"slots_fired\":%d,\"late_slots\":%d,\"rejoins\":%d}",
+                clients, clientsLinked.get(), clientsReady.get(), calls, activeLegs.get(), callAttempts.sum(), callFailures.sum(), framesSent.sum(),
                 framesReceived.sum(), framesCorrupted.sum(), h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getTotalCount(), fired, late);
+                h.getValueAtPercentile(99) / 1000.0, h.getTotalCount(), fired, late, rejoins.sum());
     }
 }

@@ -24,7 +24,9 @@ import picocli.CommandLine.Command;
  * {@code herd mix --config FILE}: runs one Mix ({@link MixNode}) of a network layout. Config keys:
  * {@code network} (layout file, {@link NetworkLayout}), {@code keys} (state directory with
  * identity.key and onion.key), {@code dial.HEXKEY = host:port} (optional: dial that Mix through
- * another address, e.g. an impairment relay). The Mix listens on its descriptor's address.
+ * another address, e.g. an impairment relay), {@code socket-buffer-bytes} (optional: SO_RCVBUF and
+ * SO_SNDBUF of the Mix's socket; default the system's — a Mix with hundreds of client links wants
+ * megabytes, or a stall of its loop of a few ms overflows the kernel's queue and drops cells). The Mix listens on its descriptor's address.
  * Prints JSON lines: listening, link_up, link_down, ready, stats (every 10 s), stopped.
  *
  * <p>Commands on standard input (for {@code herd bench mix}): {@code status} prints one line
@@ -64,7 +66,8 @@ public final class MixCommand implements Callable<Integer> {
                 }
             }
             settings = new MixNode.Settings(self.zone(), keys, self.address(), peers, layout.directories(),
-                    layout.clients(), layout.rates(), LinkConfig.defaults(), Mix.Config.defaults());
+                    layout.clients(), layout.rates(), LinkConfig.builder()
+                            .socketBufferBytes(NetworkLayout.integer(p, "socket-buffer-bytes", 0)).build(), Mix.Config.defaults());
         } catch (IllegalArgumentException | java.io.IOException e) {
             spec.commandLine().getErr().println("herd mix: " + options.config + ": " + e.getMessage());
             return 2;
