@@ -163,6 +163,29 @@ final class BenchChild {
             return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
         }
 
+        /**
+         * The kernel's receive queue (bytes) and drop count of the UDP socket bound to loopback
+         * port {@code port} ({@code /proc/net/udp} and {@code udp6}: rx_queue and drops), or
+         * {@code {-1, -1}} if there is none.
+         */
+        static long[] udpSocket(int port) {
+            String hexPort = String.format(java.util.Locale.ROOT, ":%04X", port);
+            for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+                try {
+                    for (String line : Files.readAllLines(Path.of(table))) {
+                        String[] f = line.trim().split("\\s+");
+                        if (f.length > 12 && f[1].endsWith(hexPort)) {
+                            long rx = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                            return new long[] {rx, Long.parseLong(f[f.length - 1])};
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // not Linux, or the table changed under us: no figure
+                }
+            }
+            return new long[] {-1, -1};
+        }
+
         /** The 1-minute load average, or -1 where {@code /proc/loadavg} is missing. */
         static double loadAverage() {
             try {

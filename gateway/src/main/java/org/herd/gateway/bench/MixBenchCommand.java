@@ -113,6 +113,7 @@ public final class MixBenchCommand implements Callable<Integer> {
     boolean json;
 
     private final List<BenchChild> children = new ArrayList<>();
+    private int mixPort;
     private PrintWriter err;
 
     @Override
@@ -236,6 +237,8 @@ public final class MixBenchCommand implements Callable<Integer> {
                 return "error: " + c.name + " did not start";
             }
         }
+        String address = JsonLines.field(mix.awaitEvent("listening", 1), "address");
+        mixPort = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
         for (BenchChild c : List.of(mix, other)) {
             if (c.awaitEvent("ready", 60_000) == null) {
                 return "error: " + c.name + " not ready (Mix or directory link, or pre-built circuits, missing)";
@@ -259,7 +262,7 @@ public final class MixBenchCommand implements Callable<Integer> {
         String ready = awaitProgress(sim, "ready", clients, STALL_MILLIS);
         if (ready == null || number(ready, "ready") < 0.95 * clients) {
             return "error: only " + lastReady(sim) + " of " + clients + " clients registered, none more for "
-                    + STALL_MILLIS / 1000 + " s";
+                    + STALL_MILLIS / 1000 + " s; " + mixState(mix);
         }
         double linkSeconds = (System.nanoTime() - setupStart) / 1e9;
         say(String.format(Locale.ROOT, "bench mix: %d of %d clients linked and registered in %.1f s; placing %d calls",
@@ -268,7 +271,7 @@ public final class MixBenchCommand implements Callable<Integer> {
         String connected = awaitProgress(sim, "call_legs_active", 2L * calls, STALL_MILLIS);
         if (connected == null || number(connected, "call_legs_active") < 0.9 * 2 * calls) {
             String s = sim.request("status", "status", 10_000);
-            return "error: calls not all connected, no more for " + STALL_MILLIS / 1000 + " s: " + s;
+            return "error: calls not all connected, no more for " + STALL_MILLIS / 1000 + " s: " + s + "; " + mixState(mix);
         }
         sim.send("unmute");
         say("bench mix: " + (long) number(connected, "call_legs_active") / 2 + " of " + calls + " calls connected ("
@@ -279,12 +282,14 @@ public final class MixBenchCommand implements Callable<Integer> {
         double load0 = BenchChild.ProcStat.loadAverage();
         String m0 = mix.request("status", "status", 10_000);
         String s0 = sim.request("status", "status", 10_000);
+        long[] socket0 = BenchChild.ProcStat.udpSocket(mixPort);
         long mixCpu0 = mix.cpuNanos();
         long simCpu0 = sim.cpuNanos();
         long t0 = System.nanoTime();
         say("bench mix: measuring " + seconds + " s");
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
         long mixCpu1 = mix.cpuNanos();
+        long[] socket1 = BenchChild.ProcStat.udpSocket(mixPort);
         long simCpu1 = sim.cpuNanos();
         long t1 = System.nanoTime();
         String m1 = mix.request("status", "status", 10_000);
@@ -315,13 +320,13 @@ public final class MixBenchCommand implements Callable<Integer> {
         if (left == null || classLinks(left, "client") > 0) {
             return "error: the Mix still holds client links after the clients stopped";
         }
-        return json(new Window(m0, m1, s0, s1, end, bare, heap, left, mixCpu1 - mixCpu0, simCpu1 - simCpu0, t1 - t0, load0, load1),
+        return json(new Window(m0, m1, s0, s1, end, bare, heap, left, socket1[1] - socket0[1], socket1[0], mixCpu1 - mixCpu0, simCpu1 - simCpu0, t1 - t0, load0, load1),
                 calls, linkRate, baselineMicros, linkSeconds);
     }
 
     /** Status lines and measurements of the window. */
     private record Window(String mix0, String mix1, String sim0, String sim1, String simEnd, String heapBare, String heapEnd,
-            String heapLeft,
+            String heapLeft, long socketDrops, long socketQueueBytes,
             long mixCpuNanos, long simCpuNanos, long wallNanos, double load0, double load1) {
     }
 
@@ -352,7 +357,7 @@ public final class MixBenchCommand implements Callable<Integer> {
                 + "\"frames_sent\":%d,\"frames_received\":%d,\"frames_corrupted\":%d,\"frames_lost_percent\":%.3f,"
                 + "\"window_frames_sent\":%d,\"window_frames_received\":%d,\"delay_ms_p50\":%.2f,\"delay_ms_p99\":%.2f,"
                 + "\"client_sim_cpu_percent\":%.1f,\"client_sim_late_slots\":%d,\"mix_cpu_vs_client_sim_cpu\":%.3f,"
-                + "\"client_rejoins\":%d,"
+                + "\"client_rejoins\":%d,\"mix_socket_drops\":%d,\"mix_socket_queue_bytes\":%d,"
                 + "\"load_average_start\":%.2f,\"load_average_end\":%.2f,\"cores\":%d}",
                 clients, calls, w.wallNanos() / 1e9, warmup, clientRate, linkRate, classLinks(w.mix1(), "client"),
                 (long) number(w.sim1(), "ready"), (long) number(w.sim1(), "call_legs_active"), linkSeconds,
@@ -365,7 +370,8 @@ public final class MixBenchCommand implements Callable<Integer> {
                 (long) windowFramesSent, (long) windowFramesReceived, number(w.sim1(), "delay_ms_p50"),
                 number(w.sim1(), "delay_ms_p99"), simCpuPercent,
                 (long) (number(w.sim1(), "late_slots") - number(w.sim0(), "late_slots")),
-                w.simCpuNanos() == 0 ? 0 : (double) w.mixCpuNanos() / w.simCpuNanos(), (long) number(w.simEnd(), "rejoins"), w.load0(), w.load1(),
+                w.simCpuNanos() == 0 ? 0 : (double) w.mixCpuNanos() / w.simCpuNanos(), (long) number(w.simEnd(), "rejoins"),
+                w.socketDrops(), w.socketQueueBytes(), w.load0(), w.load1(),
                 Runtime.getRuntime().availableProcessors());
     }
 
@@ -424,6 +430,13 @@ public final class MixBenchCommand implements Callable<Integer> {
             Thread.sleep(500);
         }
         return sim.alive() ? last : null;
+    }
+
+    /** What the measured Mix looks like when set-up stalls: its counters and its socket's kernel queue. */
+    private String mixState(BenchChild mix) throws Exception {
+        long[] socket = BenchChild.ProcStat.udpSocket(mixPort);
+        return "Mix socket: " + socket[0] + " bytes queued in the kernel, " + socket[1] + " datagrams dropped; Mix "
+                + mix.request("status", "status", 10_000);
     }
 
     private static long lastReady(BenchChild sim) {
