@@ -127,6 +127,11 @@ class MixBenchCommandTest {
         // SIGKILL: no shutdown hook runs; the children see their standard input end and stop.
         bench.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertAllGone(children);
+        // Nothing could delete the state directory of a SIGKILLed bench: this test does.
+        Matcher state = Pattern.compile("state in (\\S+)").matcher(Files.readString(stderr));
+        if (state.find()) {
+            org.herd.gateway.devnet.StateDirectory.deleteTree(Path.of(state.group(1)));
+        }
     }
 
     private static Process start(Path stderr, String... args) throws Exception {
