@@ -1,11 +1,15 @@
 package org.herd.gateway.devnet;
 
+import static org.herd.gateway.devnet.StateDirectory.deleteTree;
+import static org.herd.gateway.devnet.StateDirectory.freePort;
+import static org.herd.gateway.devnet.StateDirectory.writeConfig;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.DatagramSocket;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -343,20 +347,6 @@ public final class DevnetCommand implements Callable<Integer> {
         return Math.min(60_000L, Math.max(250, epochMillis / 4));
     }
 
-    private static Path writeConfig(Path file, Map<String, String> values) throws IOException {
-        StringBuilder sb = new StringBuilder("# written by herd devnet\n");
-        values.forEach((k, v) -> sb.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
-        Files.writeString(file, sb.toString());
-        return file;
-    }
-
-    /** A UDP port free on loopback now (the child binds it a moment later; loopback only). */
-    private static InetSocketAddress freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
-        }
-    }
-
     private void start(String name, Path config, Path dir) throws IOException {
         String role = name.endsWith("-directory") ? "zone-directory" : name.contains("-mix") ? "mix" : "client";
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -507,14 +497,6 @@ public final class DevnetCommand implements Callable<Integer> {
     }
 
     /** Stops every child: stdin closed and SIGTERM, SIGKILL after 5 s; closes the relays. Idempotent. */
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // best effort: a temporary directory
-        }
-    }
-
     private void stopAll() {
         List<Child> all;
         synchronized (children) {

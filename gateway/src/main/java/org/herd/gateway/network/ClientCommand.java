@@ -55,7 +55,7 @@ import picocli.CommandLine.Command;
 public final class ClientCommand implements Callable<Integer> {
 
     /** Bytes of a test frame (one 20 ms G.711 frame). */
-    static final int FRAME = 160;
+    public static final int FRAME = 160;
     private static final int MAX_DELAYS = 100_000;
     /** A pause between two received frames longer than this is reported as a frame_gap line. */
     static final long GAP_REPORT_MILLIS = 200;
@@ -81,13 +81,13 @@ public final class ClientCommand implements Callable<Integer> {
     private boolean muted;
 
     /** Wall-clock microseconds since 1970 (see the class comment). */
-    static long wallMicros() {
+    public static long wallMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     /** Fills {@code f} with test frame {@code seq} sent at {@code micros}. */
-    static void fill(byte[] f, int seq, long micros) {
+    public static void fill(byte[] f, int seq, long micros) {
         Bytes.putLong(f, 0, micros);
         Bytes.putInt(f, 8, seq);
         for (int i = 12; i < FRAME; i++) {
@@ -96,7 +96,7 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     /** True if the frame's pattern matches its sequence number. */
-    static boolean intact(byte[] f, int off, int length) {
+    public static boolean intact(byte[] f, int off, int length) {
         if (length != FRAME) {
             return false;
         }

@@ -28,8 +28,16 @@ import picocli.CommandLine.Command;
  * bootstrap facts only, the Mixes learned from the directories' documents), or a static layout form. Its keys:
  * {@code network} (layout file, {@link NetworkLayout}), {@code keys} (state directory with
  * identity.key and onion.key), {@code dial.HEXKEY = host:port} (optional: dial that Mix through
- * another address, e.g. an impairment relay). The Mix listens on its descriptor's address.
+ * another address, e.g. an impairment relay), {@code socket-buffer-bytes} (optional: SO_RCVBUF and
+ * SO_SNDBUF of the Mix's socket; default the system's — a Mix with hundreds of client links wants
+ * megabytes, or a stall of its loop of a few ms overflows the kernel's queue and drops cells). The Mix listens on its descriptor's address.
  * Prints JSON lines: listening, link_up, link_down, ready, stats (every 10 s), stopped.
+ *
+ * <p>Commands on standard input (for {@code herd bench mix}): {@code status} prints one line
+ * {@code {"event":"status",...}} with the process's clock ({@code nanos}), CPU time
+ * ({@code cpu_nanos}), heap in use, and the Mix's counters (datagrams in/out, slots fired, late
+ * and skipped slots, drops; links and late slots per link class); {@code status gc} runs a
+ * garbage collection first, so the heap figure is the live heap.
  */
 @Command(name = "mix", mixinStandardHelpOptions = true, description = "Run a Herd Mix; prints JSON lines.")
 public final class MixCommand implements Callable<Integer> {
@@ -97,14 +105,27 @@ public final class MixCommand implements Callable<Integer> {
             // Rates follow the zone directory's signed documents (verified against the root);
             // utilisation is reported to it during every epoch.
             settings = new MixNode.Settings(self.zone(), keys, self.address(), peers, layout.directories(),
-                    layout.clients(), layout.rates(), LinkConfig.defaults(), Mix.Config.defaults(), layout.root(),
+                    layout.clients(), layout.rates(), LinkConfig.builder()
+                            .socketBufferBytes(NetworkLayout.integer(p, "socket-buffer-bytes", 0)).build(),
+                    Mix.Config.defaults(), layout.root(),
                     layout.reportIntervalMillis());
         }
         return settings;
     }
 
     private Integer run(NodeProcess proc, MixNode.Settings settings) throws Exception {
-        proc.watch(options.exitOnStdinEof, null);
+        java.util.concurrent.atomic.AtomicReference<MixNode> running = new java.util.concurrent.atomic.AtomicReference<>();
+        proc.watch(options.exitOnStdinEof, line -> {
+            MixNode n = running.get();
+            switch (line) {
+                case "status", "status gc" -> {
+                    if (n != null) {
+                        proc.emit(status(n, line.endsWith("gc")));
+                    }
+                }
+                default -> proc.emit("{\"event\":\"error\",\"reason\":" + NodeProcess.q("unknown command " + line) + "}");
+            }
+        });
         MixNode.Events events = new MixNode.Events() {
             @Override
             public void linkUp(String kind, IdentityPublicKey peer) {
@@ -134,6 +155,7 @@ public final class MixCommand implements Callable<Integer> {
             }
         };
         try (MixNode node = MixNode.start(settings, SystemClock.INSTANCE, new SecureRandom(), events)) {
+            running.set(node);
             proc.emit("{\"event\":\"listening\",\"role\":\"mix\",\"zone\":" + NodeProcess.q(settings.zone()) + ",\"address\":"
                     + NodeProcess.q(HostPort.format(node.localAddress())) + ",\"identity\":"
                     + NodeProcess.q(settings.keys().identity().publicKey().toHex()) + "}");
@@ -145,6 +167,45 @@ public final class MixCommand implements Callable<Integer> {
             proc.finished();
         }
         return 0;
+    }
+
+    /**
+     * The {@code status} line: this process's own clock, CPU time and heap, and the Mix's link
+     * link counters (datagrams in/out of its socket; after the handshakes every datagram is one
+     * cell), slots, late and skipped slots and send drops, of all links and per link class (links
+     * up now), read in one task on the Mix's loop. With {@code gc},
+     * {@link System#gc()} runs first, so {@code heap_used_bytes} is the live heap.
+     */
+    static String status(MixNode node, boolean gc) {
+        if (gc) {
+            System.gc();
+        }
+        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        var links = node.links();
+        var counters = links.endpoint().counters();
+        var scheduler = links.paced().scheduler();
+        MixNode.Snapshot mix = node.snapshot();
+        // One task on the Mix's loop, so that every counter of the line is read at the same instant.
+        return links.call(() -> {
+            java.util.Map<String, long[]> byClass = new java.util.TreeMap<>();
+            for (var p : links.paced().attached()) {
+                long[] v = byClass.computeIfAbsent(p.sender().rateClass().name(), k -> new long[2]);
+                v[0]++;
+                v[1] += p.sender().lateSlots();
+            }
+            StringBuilder classes = new StringBuilder();
+            byClass.forEach((name, v) -> classes.append(classes.length() == 0 ? "" : ",").append(NodeProcess.q(name))
+                    .append(":{\"links\":").append(v[0]).append(",\"late_slots\":").append(v[1]).append('}'));
+            return "{\"event\":\"status\",\"nanos\":" + System.nanoTime() + ",\"cpu_nanos\":" + cpu + ",\"heap_used_bytes\":"
+                    + heap + ",\"gc\":" + gc + ",\"links\":" + links.linksUp() + ",\"datagrams_in\":" + counters.datagramsIn()
+                    + ",\"datagrams_out\":" + counters.datagramsOut() + ",\"slots_fired\":" + scheduler.slotsFired()
+                    + ",\"late_slots\":" + scheduler.lateSlots() + ",\"skipped_slots\":" + scheduler.skippedSlots()
+                    + ",\"send_drops\":" + links.sendDrops() + ",\"circuits\":" + mix.circuits() + ",\"registrations\":"
+                    + mix.registrations() + ",\"forward_drops\":" + mix.forwardDrops() + ",\"backward_drops\":"
+                    + mix.backwardDrops() + ",\"classes\":{" + classes + "}}";
+        });
     }
 
     private static String stats(MixNode node) {

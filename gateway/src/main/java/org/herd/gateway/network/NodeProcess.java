@@ -14,18 +14,19 @@ import java.util.function.Consumer;
  * latch released by SIGTERM/SIGINT (shutdown hook) or — with {@code --exit-on-stdin-eof}, as devnet
  * starts its children — by the end of standard input, so a child never outlives a killed parent.
  */
-final class NodeProcess {
+public final class NodeProcess {
 
     private final PrintWriter out;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    NodeProcess(PrintWriter out) {
+    /** JSON lines go to {@code out}. */
+    public NodeProcess(PrintWriter out) {
         this.out = out;
     }
 
     /** Prints one JSON line. */
-    synchronized void emit(String json) {
+    public synchronized void emit(String json) {
         out.println(json);
         out.flush();
     }
@@ -35,7 +36,7 @@ final class NodeProcess {
      * last line) and, if asked, a reader of standard input passing each line to {@code commands}
      * and stopping at its end.
      */
-    void watch(boolean exitOnStdinEof, Consumer<String> commands) {
+    public void watch(boolean exitOnStdinEof, Consumer<String> commands) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();
             try {
@@ -66,27 +67,27 @@ final class NodeProcess {
     }
 
     /** Asks the process to stop. */
-    void stop() {
+    public void stop() {
         stop.countDown();
     }
 
     /** Blocks until asked to stop. */
-    void awaitStop() throws InterruptedException {
+    public void awaitStop() throws InterruptedException {
         stop.await();
     }
 
     /** Waits up to {@code millis} for the stop; true if asked to stop. */
-    boolean awaitStop(long millis) throws InterruptedException {
+    public boolean awaitStop(long millis) throws InterruptedException {
         return stop.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The process has cleaned up (lets the shutdown hook return). */
-    void finished() {
+    public void finished() {
         stopped.countDown();
     }
 
     /** A JSON string literal (keys and values here are hex, names and enum words). */
-    static String q(Object s) {
+    public static String q(Object s) {
         return "\"" + String.valueOf(s).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

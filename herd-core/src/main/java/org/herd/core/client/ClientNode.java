@@ -18,6 +18,7 @@ import org.herd.core.link.LinkConfig;
 import org.herd.core.link.LinkException;
 import org.herd.core.link.LinkFailureReason;
 import org.herd.core.node.NodeLinks;
+import org.herd.core.node.SharedLoops;
 import org.herd.core.sched.RateClass;
 import org.herd.core.time.Clock;
 
@@ -61,8 +62,8 @@ public final class ClientNode implements AutoCloseable {
     private boolean joined;
     private int mixPeer = -1;
 
-    private ClientNode(Settings s, Clock clock, SecureRandom random, CallClient.Listener listener, Runnable onTick)
-            throws LinkException {
+    private ClientNode(Settings s, Clock clock, SecureRandom random, CallClient.Listener listener, Runnable onTick,
+            SharedLoops shared) throws LinkException {
         Map<IdentityPublicKey, MixRef> zoneMixes = new HashMap<>();
         s.zoneMixes().forEach(m -> zoneMixes.put(m.identity(), m));
         NodeLinks[] self = new NodeLinks[1];
@@ -148,7 +149,7 @@ public final class ClientNode implements AutoCloseable {
                     client.onCell(peer, buffer, offset);
                 }
             };
-        });
+        }, shared);
         links.every(20, () -> {
             if (joined) {
                 client.poll();
@@ -161,7 +162,17 @@ public final class ClientNode implements AutoCloseable {
     /** Binds, dials the Mix; events arrive on the loop through {@code listener}, and {@code onTick} every tick. */
     public static ClientNode start(Settings settings, Clock clock, SecureRandom random, CallClient.Listener listener,
             Runnable onTick) throws LinkException {
-        return new ClientNode(settings, clock, random, listener, onTick);
+        return start(settings, clock, random, listener, onTick, null);
+    }
+
+    /**
+     * As {@link #start(Settings, Clock, SecureRandom, CallClient.Listener, Runnable)}, on one loop
+     * of {@code shared} (null: a loop of its own), so that many clients in one process (a client
+     * simulator) share a few threads; each keeps its own socket, DTLS link and constant rate.
+     */
+    public static ClientNode start(Settings settings, Clock clock, SecureRandom random, CallClient.Listener listener,
+            Runnable onTick, SharedLoops shared) throws LinkException {
+        return new ClientNode(settings, clock, random, listener, onTick, shared);
     }
 
     /** The call client (event loop only). */

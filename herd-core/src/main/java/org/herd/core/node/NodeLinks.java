@@ -8,7 +8,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -36,7 +38,8 @@ import org.herd.core.time.Clock;
  * {@link #SILENCE_MILLIS} (a new one: {@link #FIRST_DATAGRAM_MILLIS}) is closed (constant rate makes a dead peer visible).
  *
  * <p>Threading: the handler, {@link #send}, {@link #peerOf} and {@link #newRateClass} run on the
- * event loop; {@link #execute} and {@link #call} hand work to it from other threads.
+ * event loop; {@link #execute} and {@link #call} hand work to it from other threads. Many nodes of
+ * one process may share a few loops and their pacing ({@link SharedLoops}).
  */
 public final class NodeLinks implements AutoCloseable {
 
@@ -85,14 +88,19 @@ public final class NodeLinks implements AutoCloseable {
     private long[] lastHeardNanos = new long[16];
     private boolean[] heardSinceUp = new boolean[16];
     private final Clock clock;
+    /** Null: this node owns its loop and pacing; else they are shared and outlive this node. */
+    private final SharedLoops shared;
+    /** Periodic tasks, cancelled on close (a shared loop keeps running). */
+    private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
     private long silentLinks;
     private int nextPeer;
     private long sendDrops;
     private long dialFailures;
 
     private NodeLinks(LinkConfig config, IdentityKeyPair identity, InetSocketAddress listen,
-            Predicate<IdentityPublicKey> accept, Clock clock) throws LinkException {
+            Predicate<IdentityPublicKey> accept, Clock clock, SharedLoops shared) throws LinkException {
         this.clock = clock;
+        this.shared = shared;
         LinkListener listener = new LinkListener() {
             @Override
             public void onLinkUp(Link link) {
@@ -104,9 +112,11 @@ public final class NodeLinks implements AutoCloseable {
                 down(link, reason);
             }
         };
-        this.endpoint = LinkEndpoint.bind(config, identity, listen, accept, listener, (l, b, o) -> { });
-        this.paced = new PacedLinks(endpoint.eventLoop(), clock, SlotScheduler.Config.alignedToWallClock(clock),
-                SlotDriver.Tuning.defaults());
+        this.endpoint = LinkEndpoint.bind(config, identity, listen, accept, listener, (l, b, o) -> { },
+                shared == null ? null : shared.reactor());
+        this.paced = shared != null ? shared.pacedFor(endpoint.eventLoop())
+                : new PacedLinks(endpoint.eventLoop(), clock, SlotScheduler.Config.alignedToWallClock(clock),
+                        SlotDriver.Tuning.defaults());
     }
 
     /**
@@ -119,7 +129,21 @@ public final class NodeLinks implements AutoCloseable {
     public static NodeLinks start(LinkConfig config, IdentityKeyPair identity, InetSocketAddress listen,
             Predicate<IdentityPublicKey> accept, Clock clock, Function<NodeLinks, Handler> handlerFactory)
             throws LinkException {
-        NodeLinks links = new NodeLinks(config, identity, listen, accept, clock);
+        return start(config, identity, listen, accept, clock, handlerFactory, null);
+    }
+
+    /**
+     * As {@link #start(LinkConfig, IdentityKeyPair, InetSocketAddress, Predicate, Clock, Function)},
+     * but on one event loop of {@code shared} (null: a loop of its own), whose slot scheduler paces
+     * this node's links together with those of the other nodes on that loop. Many nodes in one
+     * process (a client simulator) then share a few threads; each still has its own socket.
+     *
+     * @throws LinkException if the socket cannot be bound
+     */
+    public static NodeLinks start(LinkConfig config, IdentityKeyPair identity, InetSocketAddress listen,
+            Predicate<IdentityPublicKey> accept, Clock clock, Function<NodeLinks, Handler> handlerFactory,
+            SharedLoops shared) throws LinkException {
+        NodeLinks links = new NodeLinks(config, identity, listen, accept, clock, shared);
         try {
             links.call(() -> {
                 links.handler = Objects.requireNonNull(handlerFactory.apply(links));
@@ -129,7 +153,7 @@ public final class NodeLinks implements AutoCloseable {
             links.close();
             throw e;
         }
-        links.loop().scheduleAtFixedRate(links::redial, 0, REDIAL_MILLIS, TimeUnit.MILLISECONDS);
+        links.tasks.add(links.loop().scheduleAtFixedRate(links::redial, 0, REDIAL_MILLIS, TimeUnit.MILLISECONDS));
         links.every(SILENCE_CHECK_MILLIS, links::closeSilentLinks);
         return links;
     }
@@ -287,7 +311,7 @@ public final class NodeLinks implements AutoCloseable {
 
     /** Runs {@code task} on the event loop every {@code millis} ms. */
     public void every(long millis, Runnable task) {
-        loop().scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
+        tasks.add(loop().scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS));
     }
 
     /** The event loop. */
@@ -305,7 +329,7 @@ public final class NodeLinks implements AutoCloseable {
         return endpoint;
     }
 
-    /** The paced links (scheduler counters). */
+    /** The paced links (scheduler counters; on {@link SharedLoops}, of every node on this loop). */
     public PacedLinks paced() {
         return paced;
     }
@@ -325,10 +349,19 @@ public final class NodeLinks implements AutoCloseable {
         return dialFailures;
     }
 
-    /** Stops pacing and closes every link and the socket. */
+    /**
+     * Stops pacing and closes every link and the socket. On {@link SharedLoops} the loop and its
+     * pacing keep running for the other nodes: this node's periodic tasks are cancelled, and its
+     * links leave the shared scheduler through their down events.
+     */
     @Override
     public void close() {
-        paced.close();
+        for (ScheduledFuture<?> t : tasks) {
+            t.cancel(false);
+        }
+        if (shared == null) {
+            paced.close();
+        }
         endpoint.close();
     }
 }

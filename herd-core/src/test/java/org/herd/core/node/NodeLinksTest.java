@@ -158,4 +158,70 @@ class NodeLinksTest {
             assertEquals(LinkFailureReason.CLOSED_LOCALLY, downs.get(0));
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void nodesOnSharedLoopsShareOnePacingPerLoopAndOneClosesAlone() throws Exception {
+        SecureRandom random = new SecureRandom();
+        IdentityKeyPair server = IdentityKeyPair.generate(random);
+        List<IdentityPublicKey> downs = new CopyOnWriteArrayList<>();
+        Recorder rs = new Recorder(null) {
+            @Override
+            public void linkDown(int peer, IdentityPublicKey identity, LinkFailureReason reason) {
+                downs.add(identity);
+            }
+        };
+        int n = 12;
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        List<NodeLinks> nodes = new java.util.ArrayList<>();
+        List<Recorder> recorders = new java.util.ArrayList<>();
+        try (SharedLoops shared = SharedLoops.create(2, true, SystemClock.INSTANCE); NodeLinks ns = start(server, rs)) {
+            try {
+                for (int i = 0; i < n; i++) {
+                    Recorder r = new Recorder(null);
+                    recorders.add(r);
+                    IdentityKeyPair key = IdentityKeyPair.generate(random);
+                    NodeLinks node = NodeLinks.start(LinkConfig.defaults(), key, any, null, SystemClock.INSTANCE, l -> {
+                        r.rate[0] = l.newRateClass("client", 2);
+                        return r;
+                    }, shared);
+                    nodes.add(node);
+                    node.keep(ns.localAddress(), server.publicKey());
+                }
+                await("every shared node linked", () -> rs.up.size() == n);
+                // n sockets, but only the reactor's two loops, each with one slot scheduler for all its nodes' links.
+                assertEquals(2, nodes.stream().map(NodeLinks::loop).distinct().count());
+                assertEquals(2, shared.paced().size());
+                assertEquals(n, shared.paced().stream().mapToInt(p -> p.scheduler().linkCount()).sum());
+
+                // Each node's payload reaches the server over its own link.
+                byte[] cell = new byte[Cell.SIZE];
+                cell[Cell.COMMAND_OFFSET] = 3;
+                for (int i = 0; i < n; i++) {
+                    NodeLinks node = nodes.get(i);
+                    Bytes.putInt(cell, Cell.PAYLOAD_OFFSET, 100 + i);
+                    int peer = node.call(() -> node.peerOf(server.publicKey()));
+                    assertTrue(node.call(() -> node.send(peer, cell, 0)));
+                }
+                await("one cell from every node", () -> rs.cells.size() == n);
+
+                // Closing one node takes down its link only; the shared loops keep pacing the others.
+                NodeLinks first = nodes.remove(0);
+                IdentityPublicKey firstKey = first.endpoint().identity();
+                first.close();
+                await("the server seeing the closed node's link go", () -> downs.contains(firstKey));
+                assertEquals(n - 1, shared.paced().stream().mapToInt(p -> p.scheduler().linkCount()).sum());
+                long before = ns.call(() -> ns.paced().attached().stream().mapToLong(p -> p.filter().chaffCells()).sum());
+                Thread.sleep(200);
+                long after = ns.call(() -> ns.paced().attached().stream().mapToLong(p -> p.filter().chaffCells()).sum());
+                // 11 links x 2 cells per 20 ms tick x 200 ms = 220 Chaff cells, at least half of them seen.
+                assertTrue(after - before >= (n - 1) * 2 * 10 / 2, "Chaff from the other nodes: " + (after - before));
+                assertEquals(1, downs.size());
+            } finally {
+                for (NodeLinks node : nodes) {
+                    node.close();
+                }
+            }
+        }
+    }
 }
