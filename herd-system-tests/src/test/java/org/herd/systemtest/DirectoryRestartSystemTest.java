@@ -29,12 +29,12 @@ class DirectoryRestartSystemTest {
     private static final String ACKNOWLEDGED = "\"status\":0";
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void killedDirectoryRestartsWithEveryAcknowledgedRegistration(@TempDir Path dir) throws Exception {
         try (LoopbackNetwork net = LoopbackNetwork.start(dir, false)) {
             DevnetProcess alice = net.process("alice");
             DevnetProcess bob = net.process("bob");
-            String bobRegistered = bob.await(l -> l.contains(REGISTERED) && l.contains(ACKNOWLEDGED), 90_000);
+            String bobRegistered = bob.await(l -> l.contains(REGISTERED) && l.contains(ACKNOWLEDGED), 120_000);
             long ackSeen = System.nanoTime();
             net.kill("bzone-directory");
             long killMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ackSeen);
@@ -57,7 +57,7 @@ class DirectoryRestartSystemTest {
             }
             System.out.println("DirectoryRestartSystemTest: every Mix linked to the restarted directories after "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt) + " ms");
-            net.awaitReady(30);
+            net.awaitReady(60);
 
             net.call("alice", "bob");
             net.hangUp("alice", "bob");

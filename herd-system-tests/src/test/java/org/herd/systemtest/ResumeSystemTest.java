@@ -34,10 +34,10 @@ class ResumeSystemTest {
     private static final int MIN_FRAMES_AFTER = 50;
 
     @Test
-    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    @Timeout(value = 210, unit = TimeUnit.SECONDS)
     void aCallResumesAfterTheCallersMixIsKilled(@TempDir Path dir) throws Exception {
         try (LoopbackNetwork net = LoopbackNetwork.start(dir, false)) {
-            net.awaitReady(90);
+            net.awaitReady(120);
             DevnetProcess alice = net.process("alice");
             DevnetProcess bob = net.process("bob");
             net.call("alice", "bob");

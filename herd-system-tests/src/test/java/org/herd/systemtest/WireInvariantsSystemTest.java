@@ -49,10 +49,10 @@ class WireInvariantsSystemTest {
     private static final int IMPAIRED_SECONDS = 2;
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void perLinkCountsIgnoreCallsAndUpstreamImpairment(@TempDir Path dir) throws Exception {
         try (LoopbackNetwork net = LoopbackNetwork.start(dir, true)) {
-            net.awaitReady(90);
+            net.awaitReady(120);
             List<LoopbackNetwork.Link> interZone = net.links().stream().filter(LoopbackNetwork.Link::interZone).toList();
             LoopbackNetwork.Link delayedLink = interZone.get(0);
             LoopbackNetwork.Link cutLink = interZone.get(interZone.size() - 1);
