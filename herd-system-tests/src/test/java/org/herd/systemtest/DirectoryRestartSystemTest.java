@@ -24,6 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DirectoryRestartSystemTest {
 
+    /** The SQLite file and its -wal/-shm companions. */
+    private static long storeBytes(Path store) throws java.io.IOException {
+        long bytes = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(store.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(store.getFileName().toString())).toList()) {
+                bytes += Files.size(f);
+            }
+        }
+        return bytes;
+    }
+
     private static final String REGISTERED = "\"event\":\"registered\"";
     /** An acknowledged REGISTER (STATUS_OK); a Mix whose directory link is not up yet answers another status, and the client retries. */
     private static final String ACKNOWLEDGED = "\"status\":0";
@@ -43,7 +54,7 @@ class DirectoryRestartSystemTest {
             assertNotNull(aliceRegistered, "alice never registered: " + alice.lines());
             net.kill("azone-directory");
             System.out.println("DirectoryRestartSystemTest: bzone-directory SIGKILLed and reaped " + killMs
-                    + " ms after bob's acknowledgement arrived; database " + Files.size(net.directoryStore("bzone")) + " bytes");
+                    + " ms after bob's acknowledgement arrived; database " + storeBytes(net.directoryStore("bzone")) + " bytes (with its WAL)");
 
             List<String> zones = List.of("azone", "bzone");
             long restartedAt = System.nanoTime();
