@@ -78,6 +78,16 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
             }
 
             @Override
+            public void registered(IdentityPublicKey rendezvous, int status) {
+                proc.emit("{\"event\":\"register\",\"rendezvous\":" + NodeProcess.q(rendezvous.toHex()) + ",\"status\":" + status + "}");
+            }
+
+            @Override
+            public void lookedUp(int status) {
+                proc.emit("{\"event\":\"lookup\",\"status\":" + status + "}");
+            }
+
+            @Override
             public void linkUp(IdentityPublicKey mix) {
                 proc.emit("{\"event\":\"link_up\",\"peer\":" + NodeProcess.q(mix.toHex()) + "}");
             }

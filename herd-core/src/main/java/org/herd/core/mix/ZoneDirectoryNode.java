@@ -74,12 +74,21 @@ public final class ZoneDirectoryNode implements AutoCloseable {
         /** A peer directory answered a forwarded proposal. */
         default void proposalAnswered(int status, String reason) {
         }
+
+        /** A REGISTER forwarded by {@code rendezvous} was answered with {@code status} (0: stored durably). */
+        default void registered(IdentityPublicKey rendezvous, int status) {
+        }
+
+        /** A LOOKUP was answered with {@code status} (0: found). */
+        default void lookedUp(int status) {
+        }
     }
 
     private record Pending(String zone, byte[] request, int[] left) {
     }
 
     private final String zone;
+    private final Events events;
     private final UnaryOperator<byte[]> service;
     private final Supplier<List<DirectoryService.PeerRequest>> epochStep;
     private final DirectoryLinkServer server;
@@ -94,6 +103,7 @@ public final class ZoneDirectoryNode implements AutoCloseable {
     private ZoneDirectoryNode(String zone, UnaryOperator<byte[]> service, Supplier<List<DirectoryService.PeerRequest>> epochStep,
             Settings s, Clock clock, Events events) throws LinkException {
         this.zone = Objects.requireNonNull(zone);
+        this.events = Objects.requireNonNull(events);
         this.service = Objects.requireNonNull(service);
         this.epochStep = epochStep;
         DirectoryLinkServer.Events serverEvents = new DirectoryLinkServer.Events() {
@@ -165,12 +175,16 @@ public final class ZoneDirectoryNode implements AutoCloseable {
             @Override
             public org.herd.core.wire.ControlMessages.Registered register(IdentityPublicKey rendezvous,
                     org.herd.core.wire.ControlMessages.Register request) {
-                return plain.register(rendezvous, request);
+                org.herd.core.wire.ControlMessages.Registered r = plain.register(rendezvous, request);
+                events.registered(rendezvous, r.status());
+                return r;
             }
 
             @Override
             public org.herd.core.wire.ControlMessages.Answer lookup(org.herd.core.wire.ControlMessages.Lookup request) {
-                return plain.lookup(request);
+                org.herd.core.wire.ControlMessages.Answer a = plain.lookup(request);
+                events.lookedUp(a.status());
+                return a;
             }
 
             @Override
