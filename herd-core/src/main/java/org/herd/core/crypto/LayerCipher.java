@@ -74,6 +74,9 @@ final class LayerCipher {
     private Cipher bodyEcb() {
         if (bodyEcb == null) {
             bodyEcb = ecb(Cipher.ENCRYPT_MODE, keys.key(forward, 0));
+            // Any hop may need the MAC at any cell (the recognized pre-check passes by chance once
+            // in 2^16 cells), so it is made with the first cell, not at a random later one.
+            macCbc();
         }
         return bodyEcb;
     }
