@@ -132,6 +132,11 @@ public final class CallClient {
         }
     }
 
+    /** The first wait after a refused REGISTER; it doubles with every refusal in a row. */
+    public static final long REGISTER_BACKOFF_FIRST_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(40);
+    /** The longest wait between REGISTERs that were refused. */
+    public static final long REGISTER_BACKOFF_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     /**
      * How long a REGISTER's {@link RendezvousBinding} is valid (1 hour, within the directory's
      * maximum); the client registers again when half of it is left.
@@ -156,6 +161,10 @@ public final class CallClient {
         Circuit outbound;
         boolean registered;
         boolean registering;
+        /** Refusals in a row (a rendezvous Mix without its directory link answers a non-OK status). */
+        int registerRefusals;
+        /** No REGISTER before this (clock nanos): the back-off after a refusal. */
+        long registerNotBefore;
         long registerDeadline;
         long bindingUntil;
         byte[] cookie;
@@ -306,7 +315,8 @@ public final class CallClient {
             if (a.registered && a.bindingUntil - clock.epochMillis() <= REGISTRATION_LIFETIME_MS / 2) {
                 a.registered = false; // renew before the directory's registration lapses
             }
-            if (a.inbound.state() == Circuit.State.OPEN && !a.registered && !a.registering) {
+            if (a.inbound.state() == Circuit.State.OPEN && !a.registered && !a.registering
+                    && now - a.registerNotBefore >= 0) {
                 register(a);
             }
         }
@@ -582,6 +592,16 @@ public final class CallClient {
                 }
                 a.registering = false;
                 a.registered = status == ControlMessages.STATUS_OK;
+                if (a.registered) {
+                    a.registerRefusals = 0;
+                } else {
+                    // Back off (40 ms, 80 ms, ... up to REGISTER_BACKOFF_MAX_NANOS): a refusal
+                    // usually means the rendezvous Mix's directory link is not up yet, and
+                    // asking again every tick only loads both.
+                    a.registerRefusals = Math.min(a.registerRefusals + 1, 16);
+                    long backoff = Math.min(REGISTER_BACKOFF_MAX_NANOS, REGISTER_BACKOFF_FIRST_NANOS << (a.registerRefusals - 1));
+                    a.registerNotBefore = clock.nanoTime() + backoff;
+                }
                 listener.onRegistered(a.zone.name(), status);
             }
             case RelayCommand.ANSWER -> onAnswer(call, ControlMessages.Answer.decode(message));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -183,6 +184,31 @@ class RobustnessTest {
         Call ok = alice.client.call(bob.certificate());
         t.net.run();
         assertEquals(Call.State.ACTIVE, ok.state());
+    }
+
+    @Test
+    void refusedRegistersBackOffAndRegisterOnceTheDirectoryAccepts() throws Exception {
+        TestNet t = new TestNet(tmp, "registerBackoff", TestNet.newSeed());
+        t.zone("alpha", 2);
+        t.refuseRegistrations = true;
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        // 5 s of 20 ms ticks (250 ticks) while every REGISTER is refused.
+        for (int i = 0; i < 250; i++) {
+            t.clock.advance(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            t.tick();
+        }
+        assertFalse(alice.client.isRegistered("alpha"));
+        int refused = t.registerRequests;
+        System.out.println("REGISTERs in 5 s of refusals: " + refused);
+        // Without a back-off the client asks again every tick or two (well over 100 times);
+        // doubling from 40 ms to a 1 s ceiling allows 40+80+...+640 ms, then one a second: at most ~10.
+        assertTrue(refused >= 5 && refused <= 12, "REGISTERs sent while refused: " + refused);
+        t.refuseRegistrations = false;
+        for (int i = 0; i < 60 && !alice.client.isRegistered("alpha"); i++) {
+            t.clock.advance(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            t.tick();
+        }
+        assertTrue(alice.client.isRegistered("alpha"), "registered within 1.2 s once the directory accepts");
     }
 
     @Test

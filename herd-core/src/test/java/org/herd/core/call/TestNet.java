@@ -97,6 +97,10 @@ public final class TestNet implements AutoCloseable {
     private final java.util.Set<MixNode> dead = new java.util.HashSet<>();
     /** Rewrites every positive LOOKUP answer before it leaves the directory (a lying directory). */
     public java.util.function.UnaryOperator<ControlMessages.Answer> answerRewriter = a -> a;
+    /** While true, every REGISTER is refused by the directories (status 3, bad request). */
+    public boolean refuseRegistrations;
+    /** REGISTER requests that reached a directory. */
+    public int registerRequests;
     /** While positive, directory replies are lost (and this counts down). */
     public int loseDirectoryReplies;
 
@@ -202,6 +206,13 @@ public final class TestNet implements AutoCloseable {
             return null;
         }
         return request -> {
+            if (DirectoryMessages.peekType(request) == DirectoryMessages.REGISTER) {
+                registerRequests++;
+                if (refuseRegistrations) {
+                    return DirectoryMessages.encodeResponse(DirectoryResponse.error(DirectoryMessages.REGISTER,
+                            DirectoryMessages.peekRequestId(request), ControlMessages.STATUS_BAD_REQUEST, "refused by the test"));
+                }
+            }
             byte[] response = z.directory().handle(request);
             try {
                 DirectoryResponse r = DirectoryMessages.decodeResponse(response);
