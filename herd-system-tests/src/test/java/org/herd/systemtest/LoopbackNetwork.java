@@ -29,6 +29,7 @@ import org.herd.core.directory.ZoneBootstrap;
 import org.herd.core.mix.MixNode;
 import org.herd.gateway.devnet.HostPort;
 import org.herd.gateway.devnet.ImpairmentRelay;
+import org.herd.gateway.devnet.StateDirectory;
 import org.herd.gateway.network.NetworkLayout;
 
 /**
@@ -215,7 +216,7 @@ final class LoopbackNetwork implements AutoCloseable {
         long until = now + 30 * DAY_MS;
         Map<String, List<InetSocketAddress>> addresses = new TreeMap<>();
         for (String zone : List.of("azone", "bzone")) {
-            addresses.put(zone, List.of(freePort(), freePort()));
+            addresses.put(zone, List.of(StateDirectory.freePort(), StateDirectory.freePort()));
         }
         ZoneBootstrap.Network pki = ZoneBootstrap.generate(addresses, from, until, random);
         ZoneBootstrap.write(pki, dir);
@@ -235,8 +236,8 @@ final class LoopbackNetwork implements AutoCloseable {
                 mixDirs.put(d.mixKey(), dir.resolve("zones").resolve(zone).resolve("mixes").resolve(Integer.toString(m)));
                 mixNames.put(d.mixKey(), zone + "-mix" + m);
             }
-            zones.put(zone, new NetworkLayout.Zone(zone, bz.certificate(), freePort(), mixes));
-            configs.put(zone + "-directory", config(dd.resolve("directory.properties"), Map.of(
+            zones.put(zone, new NetworkLayout.Zone(zone, bz.certificate(), StateDirectory.freePort(), mixes));
+            configs.put(zone + "-directory", StateDirectory.writeConfig(dd.resolve("directory.properties"), Map.of(
                     "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString(),
                     "store", directoryStore(zone).toString())));
         }
@@ -273,7 +274,7 @@ final class LoopbackNetwork implements AutoCloseable {
                     }
                 }
             }
-            configs.put(mixNames.get(d.mixKey()), config(mixDirs.get(d.mixKey()).resolve("mix.properties"), cfg));
+            configs.put(mixNames.get(d.mixKey()), StateDirectory.writeConfig(mixDirs.get(d.mixKey()).resolve("mix.properties"), cfg));
         }
         for (int i = 0; i < 2; i++) {
             ZoneBootstrap.Zone z = pki.zones().get(clientZones[i]);
@@ -303,7 +304,7 @@ final class LoopbackNetwork implements AutoCloseable {
             cfg.put("certificate", certs[i].toString());
             cfg.put("mix", mine.mixKey().toHex());
             cfg.put("peer-certificate", certs[1 - i].toString());
-            configs.put(names[i], config(ids[i].resolveSibling("client.properties"), cfg));
+            configs.put(names[i], StateDirectory.writeConfig(ids[i].resolveSibling("client.properties"), cfg));
         }
     }
 
@@ -337,19 +338,5 @@ final class LoopbackNetwork implements AutoCloseable {
     private static ImpairmentRelay relay(InetSocketAddress target, SecureRandom random) throws IOException {
         return ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), target, 0,
                 TimeUnit.MILLISECONDS, 0, random.nextLong());
-    }
-
-    private static Path config(Path file, Map<String, String> values) throws IOException {
-        StringBuilder sb = new StringBuilder("# written by LoopbackNetwork (system tests)\n");
-        values.forEach((k, v) -> sb.append(k).append(" = ").append(v.replace("\\", "\\\\")).append('\n'));
-        Files.writeString(file, sb.toString());
-        return file;
-    }
-
-    /** A UDP port free on loopback now (the child binds it a moment later). */
-    private static InetSocketAddress freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
-        }
     }
 }
