@@ -125,6 +125,12 @@ public final class Mix {
     // surviving half of a call whose other half was destroyed (call id -> {entry prev key, deadline}).
     private final Map<Long, Long> spliceCalls = new HashMap<>();
     private final Map<Long, long[]> parked = new HashMap<>();
+    /**
+     * RESUMEs that overtook the news of the break (call id -> {entry key, deadline}): the resuming
+     * client noticed its dead Mix before this Mix (or R1) did, so the call is still spliced here.
+     * Held until the old half is torn down and parked, then spliced at once; refused at the deadline.
+     */
+    private final Map<Long, long[]> pendingResumes = new HashMap<>();
     private final Reassembler reassembler;
     private final MixCounters counters = new MixCounters();
     private final byte[] cell = new byte[Cell.SIZE];
@@ -521,6 +527,11 @@ public final class Mix {
             if (callId != null && reason == ControlMessages.END_DESTROYED) {
                 parked.put(callId, new long[] {partner.prev(), clock.nanoTime() + config.resumeWindowNanos()});
                 counters.parkedCalls++;
+                long[] pending = pendingResumes.remove(callId);
+                CircuitTable.Entry resumer = pending == null ? null : table.get(pending[0]);
+                if (resumer != null && resumer.prev() == pending[0] && resumer.next() == LinkCircuit.NONE) {
+                    resumeOnto(resumer, callId, parked.remove(callId));
+                }
             } else {
                 sendBackward(partner, RelayCommand.END, new ControlMessages.End(reason).encode());
             }
@@ -671,21 +682,32 @@ public final class Mix {
             return;
         }
         long[] p = parked.remove(m.callId());
+        if (p == null && spliceCalls.containsValue(m.callId()) && !spliceCalls.containsKey(e.prev())) {
+            // The call is still spliced here: the RESUME overtook the teardown of the lost half.
+            pendingResumes.put(m.callId(), new long[] {e.prev(), clock.nanoTime() + config.resumeWindowNanos()});
+            counters.heldResumes++;
+            return;
+        }
+        resumeOnto(e, m.callId(), p);
+    }
+
+    /** Splices the resuming circuit {@code e} onto the parked half {@code p} of call {@code callId}, or refuses. */
+    private void resumeOnto(CircuitTable.Entry e, long callId, long[] p) {
         CircuitTable.Entry survivor = p == null ? null : table.get(p[0]);
         if (survivor == null || survivor.prev() != p[0] || survivor == e || survivor.next() != LinkCircuit.NONE) {
             refuse(e, ControlMessages.END_NO_CALL);
             return;
         }
         if (!admit(e, LinkCircuit.peer(survivor.prev()))) {
-            parked.put(m.callId(), p);
+            parked.put(callId, p);
             return;
         }
         e.next(survivor.prev());
         survivor.next(e.prev());
-        spliceCalls.put(e.prev(), m.callId());
-        spliceCalls.put(survivor.prev(), m.callId());
+        spliceCalls.put(e.prev(), callId);
+        spliceCalls.put(survivor.prev(), callId);
         counters.resumedCalls++;
-        sendBackward(e, RelayCommand.RESUMED, new ControlMessages.Resumed(m.callId()).encode());
+        sendBackward(e, RelayCommand.RESUMED, new ControlMessages.Resumed(callId).encode());
     }
 
     /** Asks the Admission for a splice of {@code e} onto a circuit on {@code peerOut}'s link; refuses the set-up if not. */
@@ -754,6 +776,16 @@ public final class Mix {
     public void poll() {
         long now = clock.nanoTime();
         releaseEndedSplices();
+        for (Iterator<Map.Entry<Long, long[]>> it = pendingResumes.entrySet().iterator(); it.hasNext();) {
+            long[] pending = it.next().getValue();
+            if (pending[1] - now <= 0) {
+                it.remove();
+                CircuitTable.Entry resumer = table.get(pending[0]);
+                if (resumer != null && resumer.prev() == pending[0] && resumer.next() == LinkCircuit.NONE) {
+                    refuse(resumer, ControlMessages.END_NO_CALL);
+                }
+            }
+        }
         for (long key : pendingExtends.keys()) {
             if (pendingExtends.get(key)[0] - now <= 0) {
                 pendingExtends.remove(key);
@@ -859,7 +891,7 @@ public final class Mix {
     /** Pending control state (extends, directory requests, partial messages, parked calls): 0 when idle. */
     public int pendingControlState() {
         return pendingExtends.size() + pendingRequests.size() + pendingCookies.size() + reassembler.pending()
-                + parked.size();
+                + parked.size() + pendingResumes.size();
     }
 
     /** Calls this Mix holds half of, waiting for a RESUME (§3.5). */

@@ -21,6 +21,7 @@ public final class MixCounters {
     long refusedAtCapacity;
     long splicedCells;
     long parkedCalls;
+    long heldResumes;
     long resumedCalls;
 
     /** PADDING (chaff) cells received and discarded. */
@@ -99,6 +100,11 @@ public final class MixCounters {
     }
 
     /** Calls whose other half was destroyed, kept at this Mix (as R2) waiting for a RESUME (§3.5). */
+    /** RESUMEs that arrived while their call was still spliced here, held until the lost half was torn down. */
+    public long heldResumes() {
+        return heldResumes;
+    }
+
     public long parkedCalls() {
         return parkedCalls;
     }

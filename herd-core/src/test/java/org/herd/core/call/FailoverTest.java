@@ -127,6 +127,34 @@ class FailoverTest {
     }
 
     @Test
+    void aResumeThatOvertakesTheTeardownIsHeldUntilTheLostHalfIsParked() throws Exception {
+        TestNet.CallSetup s = TestNet.activeCall(tmp, "resumeOvertakes", 3);
+        TestNet.MixNode m1 = s.alice().mixes.get(0);
+        long callId = s.call().callId();
+        // alice notices her Mix's death at once; the other Mixes only 10 ticks later (their own
+        // silence timers), so her RESUME reaches R2 while the call is still spliced there.
+        Stream st = stream(s, 60, 10, () -> s.t().kill(m1, true, false), s.answer());
+        long held = 0;
+        for (TestNet.MixNode m : s.t().allMixes) {
+            held += m.mix().counters().heldResumes();
+        }
+        assertEquals(1, held, "R2 holds the RESUME that reached it while the call was still spliced");
+        assertTrue(s.call().isResuming(), "not resumed before the lost half is torn down");
+        assertEquals(Call.State.ACTIVE, s.call().state(), "the early RESUME must not end the call");
+        s.t().tellMixes(m1);
+        Stream after = stream(s, 30, 0, () -> { }, s.answer());
+        assertEquals(callId, s.call().callId());
+        assertEquals(1, s.call().resumes());
+        assertEquals(Call.State.ACTIVE, s.call().state());
+        int n = after.aliceFrames().length;
+        for (int i = n - 10; i < n; i++) {
+            assertEquals(1, after.aliceFrames()[i], "caller receives one frame per tick after the resume");
+            assertEquals(1, after.bobFrames()[i], "callee receives one frame per tick after the resume");
+        }
+        assertEquals(0, s.t().parkedCalls());
+    }
+
+    @Test
     void theCalleesMixDiesMidCallAndTheCallResumes() throws Exception {
         TestNet t = TestNet.twoZones(tmp, "calleeMixDies", 3);
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);

@@ -450,18 +450,33 @@ public final class TestNet implements AutoCloseable {
      * (a client only if {@code tellClients}; otherwise clients must notice the silence).
      */
     public void kill(MixNode m, boolean tellClients) {
+        kill(m, tellClients, true);
+    }
+
+    /**
+     * As {@link #kill(MixNode, boolean)}; with {@code tellMixes} false the other Mixes do not see
+     * the link go down until {@link #tellMixes} (they notice the silence later than the clients).
+     */
+    public void kill(MixNode m, boolean tellClients, boolean tellMixes) {
         dead.add(m);
         net.set(m.index(), (peer, buffer, offset) -> { });
-        for (MixNode other : allMixes) {
-            if (!dead.contains(other)) {
-                other.mix().linkDown(m.index());
-            }
+        if (tellMixes) {
+            tellMixes(m);
         }
         if (tellClients) {
             for (ClientNode c : clients) {
                 if (c.mixes.contains(m)) {
                     c.client.linkDown(m.index());
                 }
+            }
+        }
+    }
+
+    /** Every live Mix sees its link to the dead {@code m} go down. */
+    public void tellMixes(MixNode m) {
+        for (MixNode other : allMixes) {
+            if (!dead.contains(other)) {
+                other.mix().linkDown(m.index());
             }
         }
     }
