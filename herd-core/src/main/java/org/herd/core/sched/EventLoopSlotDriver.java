@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * and the driver wakes at least every {@link SlotDriver.Tuning#pollIntervalNanos()} while any is
  * registered, so arrivals from many links cost one loop wake-up per driver wake-up instead of
  * one per datagram. Measured with {@code herd bench mix} (Mix CPU per cell: ≈ −20 % at 100
- * clients, ≈ −12 % at 250, same run conditions; see the commit that added it).
+ * clients, ≈ −12 % at 250, same run conditions; see the commit that added it), but on an
+ * overloaded machine the Mix socket overflowed more often, so endpoints opt in
+ * ({@code LinkConfig.polledReads}).
  *
  * <p>Allocation: each self-scheduling allocates Netty's timer task (one per wake-up, not per
  * slot; coalescing and the poll interval bound the rate). Polling allocates nothing.

@@ -43,8 +43,7 @@ class PolledReadsTest {
 
     @Test
     void manyLinksArrivalsAreReadInFarFewerPassesThanDatagramsAndHandshakesStillComplete() throws Exception {
-        LinkConfig config = LinkConfig.builder().random(fx.random).build();
-        assertTrue(config.polledReads(), "polled reads are the default");
+        LinkConfig config = LinkConfig.builder().random(fx.random).polledReads(true).build();
         LinkFixture.Node server = fx.node(fx.newIdentity(), config, "127.0.0.1", key -> true, serverReactor);
         LinkEndpoint endpoint = server.endpoint;
         paced = new PacedLinks(endpoint.eventLoop(), SystemClock.INSTANCE,
@@ -88,6 +87,22 @@ class PolledReadsTest {
         assertTrue(polls > 0, "the driver asked for reads");
         assertTrue(passes * 3 < datagrams, "reads are batched: " + passes + " read passes for " + datagrams + " datagrams");
         assertEquals(0, c.authenticationFailures() + c.malformedDropped() + c.unknownSenderDropped(), "every datagram was good");
+    }
+
+    @Test
+    void withoutPolledReadsAPacedEndpointKeepsReadingOnEveryArrival() throws Exception {
+        LinkConfig config = LinkConfig.builder().random(fx.random).build();
+        LinkFixture.Node server = fx.node(fx.newIdentity(), config, "127.0.0.1", key -> true, serverReactor);
+        LinkFixture.Node client = fx.node(fx.newIdentity(), config, "127.0.0.1", null, clientReactor);
+        paced = new PacedLinks(server.endpoint.eventLoop(), SystemClock.INSTANCE,
+                SlotScheduler.Config.defaults(System.nanoTime()), SlotDriver.Tuning.defaults());
+        LinkFixture.await(client.endpoint.connect(server.address(), server.key()));
+        Link in = LinkFixture.poll(server.up);
+        boolean polled = server.endpoint.eventLoop().submit(() -> {
+            paced.attach(in, paced.newRateClass("test", 1), (l, b, o) -> { });
+            return server.endpoint.polledReads();
+        }).get(5, TimeUnit.SECONDS);
+        assertTrue(!polled && !config.polledReads(), "polled reads are off unless asked for");
     }
 
     /** The rate class made on the loop. */
