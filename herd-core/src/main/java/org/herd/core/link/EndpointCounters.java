@@ -21,6 +21,22 @@ public final class EndpointCounters {
     final Counter handshakesStarted = new Counter();
     final Counter handshakeFailures = new Counter();
     final Counter linksUp = new Counter();
+    final Counter readPasses = new Counter();
+    final Counter polledReads = new Counter();
+
+    /**
+     * Passes of the event loop that read the socket (one per Netty read loop: one or more
+     * recvmmsg(2) calls). With polled reads a pass follows a slot-driver wake-up, so under load
+     * this stays far below {@link #datagramsIn()}.
+     */
+    public long readPasses() {
+        return readPasses.get();
+    }
+
+    /** Socket reads asked for by the slot driver ({@link LinkEndpoint} polled-read mode). */
+    public long polledReads() {
+        return polledReads.get();
+    }
 
     /** One bit per datagram size 0..2048 received: the sizes an observer of this socket saw. */
     private final java.util.concurrent.atomic.AtomicLongArray sizesSeen = new java.util.concurrent.atomic.AtomicLongArray(33);

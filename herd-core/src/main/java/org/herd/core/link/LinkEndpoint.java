@@ -108,6 +108,9 @@ public final class LinkEndpoint implements AutoCloseable {
     private volatile int linkCount;
     private volatile boolean closed;
     private DatagramChannel channel;
+    /** Event loop only: reads are asked for by {@link #pollReads} (autoRead off), not by every arrival. */
+    private boolean polledReads;
+    private final java.util.function.BooleanSupplier poller = this::pollReads;
     /** Event loop only: whether the last {@link #verify} answered with a HelloVerifyRequest. */
     private boolean lastVerifyReplied;
 
@@ -277,6 +280,70 @@ public final class LinkEndpoint implements AutoCloseable {
         flushQueued = false;
         unflushed = 0;
         channel.flush();
+    }
+
+    /**
+     * Switches this endpoint to polled reads (event loop only): Netty's autoRead is turned off,
+     * so an arriving datagram no longer wakes the loop by itself; the socket is read (every
+     * queued datagram, recvmmsg(2) on epoll) when {@link #pollReads} asks, which a slot driver
+     * on this loop does at each of its wake-ups and at least every
+     * {@link org.herd.core.sched.SlotDriver.Tuning#pollIntervalNanos()} (see {@link PacedLinks}).
+     * One wake-up then handles the arrivals of many links and the sends of the slots due.
+     * Returns false (and changes nothing) if the endpoint is closed.
+     */
+    boolean enablePolledReads() {
+        if (closed || channel == null || !channel.isActive()) {
+            return false;
+        }
+        if (!polledReads) {
+            polledReads = true;
+            channel.config().setAutoRead(false);
+        }
+        return true;
+    }
+
+    /**
+     * One polled read (event loop only): asks the channel to read what is queued on the socket
+     * once this loop task ends. Returns false, after turning autoRead back on, once the endpoint
+     * has no link left (up or handshaking) or is closed: then arrivals wake the loop again and
+     * the caller stops polling (the next {@link PacedLinks#attach} resumes it).
+     *
+     * <p>Netty 4.2 epoll: {@code read()} with autoRead off sets EPOLLIN (one epoll_ctl) if it is
+     * not set, the loop reads the socket dry, and clears EPOLLIN again (one epoll_ctl) if it got
+     * data. If the socket was empty, EPOLLIN stays set and the next datagram wakes the loop
+     * once, as before; so at most one wake-up per arrival remains per poll, not per datagram.
+     */
+    boolean pollReads() {
+        if (!polledReads) {
+            return false;
+        }
+        if (closed || linkCount == 0 || !channel.isActive()) {
+            disablePolledReads();
+            return false;
+        }
+        counters.polledReads.increment();
+        channel.read();
+        return true;
+    }
+
+    /** Back to reading on every arrival (autoRead on; event loop only). */
+    void disablePolledReads() {
+        if (polledReads) {
+            polledReads = false;
+            if (channel.isActive()) {
+                channel.config().setAutoRead(true);
+            }
+        }
+    }
+
+    /** The one poller of this endpoint a slot driver registers ({@link #pollReads}). */
+    java.util.function.BooleanSupplier poller() {
+        return poller;
+    }
+
+    /** Whether reads are polled (event loop only; tests). */
+    boolean polledReads() {
+        return polledReads;
     }
 
     /**
@@ -587,6 +654,11 @@ public final class LinkEndpoint implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             onDatagram(packet.sender(), packet.content());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            counters.readPasses.increment();
         }
 
         @Override

@@ -66,8 +66,10 @@ public final class PacedLinks implements AutoCloseable {
     private final EventLoop loop;
     private final Clock clock;
     private final SlotScheduler scheduler;
-    private final SlotDriver driver;
+    private final EventLoopSlotDriver driver;
     private final List<Paced> attached = new ArrayList<>();
+    /** Loop only: endpoints whose reads the driver polls (autoRead given back on close). */
+    private final List<LinkEndpoint> polled = new ArrayList<>();
 
     /**
      * Constant-rate sending for the links of {@code loop}; tick boundaries follow
@@ -114,6 +116,13 @@ public final class PacedLinks implements AutoCloseable {
         }
         Objects.requireNonNull(payload);
         LinkSender sender = scheduler.addLink(rateClass, link::transmit);
+        LinkEndpoint endpoint = link.endpoint();
+        if (endpoint.config().polledReads() && endpoint.enablePolledReads()) {
+            driver.addPoller(endpoint.poller());
+            if (!polled.contains(endpoint)) {
+                polled.add(endpoint);
+            }
+        }
         Paced paced = new Paced(link, sender, clock);
         attached.add(paced);
         link.cellHandler((l, buf, off) -> {
@@ -144,9 +153,27 @@ public final class PacedLinks implements AutoCloseable {
         }
     }
 
-    /** Stops the slot driver; links stay open (close their endpoints separately). */
+    /**
+     * Stops the slot driver; links stay open (close their endpoints separately), and endpoints
+     * whose reads it polled read on every arrival again.
+     */
     @Override
     public void close() {
         driver.close();
+        Runnable release = () -> {
+            for (LinkEndpoint e : polled) {
+                e.disablePolledReads();
+            }
+            polled.clear();
+        };
+        if (loop.inEventLoop()) {
+            release.run();
+        } else {
+            try {
+                loop.execute(release);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the loop is gone, and its sockets with it
+            }
+        }
     }
 }

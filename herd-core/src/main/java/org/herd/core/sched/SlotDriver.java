@@ -20,14 +20,26 @@ public interface SlotDriver extends AutoCloseable {
      *     closer than this to the start of the wake-up; wait until then and fire everything due
      *     at once. Bounds wake-ups per second (each costs a timer, a context switch, and on Netty
      *     a task object) at the price of up to this much added jitter. 0: wake for every deadline.
+     * @param pollIntervalNanos while an {@link EventLoopSlotDriver} has receive pollers (sockets
+     *     whose reads it drives, autoRead off), it wakes at least this often, so a datagram
+     *     waits on its socket at most this long plus the timer's lateness (the added receive
+     *     latency per hop); the pollers also run at every other wake-up. Must be positive.
      */
-    record Tuning(long wakeEarlyNanos, long maxRunNanos, long minWakeIntervalNanos) {
+    record Tuning(long wakeEarlyNanos, long maxRunNanos, long minWakeIntervalNanos, long pollIntervalNanos) {
+
+        /** Default {@link #pollIntervalNanos}: 1 ms, the receive latency budget per hop. */
+        public static final long DEFAULT_POLL_INTERVAL_NANOS = 1_000_000;
 
         /** Checks the settings. */
         public Tuning {
-            if (wakeEarlyNanos < 0 || maxRunNanos < 0 || minWakeIntervalNanos < 0) {
+            if (wakeEarlyNanos < 0 || maxRunNanos < 0 || minWakeIntervalNanos < 0 || pollIntervalNanos <= 0) {
                 throw new IllegalArgumentException("negative driver tuning");
             }
+        }
+
+        /** As the canonical constructor, polling every {@link #DEFAULT_POLL_INTERVAL_NANOS}. */
+        public Tuning(long wakeEarlyNanos, long maxRunNanos, long minWakeIntervalNanos) {
+            this(wakeEarlyNanos, maxRunNanos, minWakeIntervalNanos, DEFAULT_POLL_INTERVAL_NANOS);
         }
 
         /**
