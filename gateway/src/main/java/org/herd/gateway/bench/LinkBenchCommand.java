@@ -73,6 +73,10 @@ public final class LinkBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Warm-up seconds (default ${DEFAULT-VALUE}).")
     int warmup = 3;
 
+    @Option(names = "--coalesce-us", description = "Slot driver: at most one wake-up per this many microseconds "
+            + "(default: SlotDriver.Tuning.defaults()).")
+    long coalesceMicros = SlotDriver.Tuning.defaults().minWakeIntervalNanos() / 1_000;
+
     @Option(names = "--json", description = "Print one JSON object as the last line.")
     boolean json;
 
@@ -133,7 +137,7 @@ public final class LinkBenchCommand implements Callable<Integer> {
                 for (LinkEndpoint e : endpoints) {
                     pacedByLoop.computeIfAbsent(e.eventLoop(), loop -> {
                         PacedLinks p = new PacedLinks(loop, SystemClock.INSTANCE,
-                                SlotScheduler.Config.alignedToWallClock(SystemClock.INSTANCE), SlotDriver.Tuning.defaults());
+                                SlotScheduler.Config.alignedToWallClock(SystemClock.INSTANCE), tuning());
                         try {
                             classByLoop.put(loop, loop.submit(() -> p.newRateClass("bench", rate)).get());
                         } catch (Exception ex) {
@@ -187,6 +191,11 @@ public final class LinkBenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private SlotDriver.Tuning tuning() {
+        SlotDriver.Tuning d = SlotDriver.Tuning.defaults();
+        return new SlotDriver.Tuning(d.wakeEarlyNanos(), d.maxRunNanos(), coalesceMicros * 1_000);
     }
 
     /** Dials the server; a handshake that fails (a timeout on a loaded machine) is tried again. */
