@@ -182,26 +182,27 @@ final class LayerCipher {
 
     /** {@code out = E(k_n, in)}: the nonce on the next link. {@code in} and {@code out} may alias. */
     void permute(byte[] in, int inOff, byte[] out, int outOff) {
-        blockOp(nonceEnc(), in, inOff, out, outOff);
+        blockOp(nonceEnc(), SCRATCH.get(), in, inOff, out, outOff);
     }
 
     /** {@code out = D(k_n, in)}: the nonce on the previous link. */
     void unpermute(byte[] in, int inOff, byte[] out, int outOff) {
-        blockOp(nonceDec(), in, inOff, out, outOff);
+        blockOp(nonceDec(), SCRATCH.get(), in, inOff, out, outOff);
     }
 
     /** Writes the sealed counter {@code E(k_s, 0^64 | counter)} — a fresh nonce — to {@code out}. */
     void sealCounter(long counter, byte[] out, int outOff) {
-        byte[] block = SCRATCH.get().block;
-        Bytes.putLong(block, 0, 0L);
-        Bytes.putLong(block, 8, counter);
-        blockOp(sealEnc(), block, 0, out, outOff);
+        Scratch t = SCRATCH.get();
+        Bytes.putLong(t.block, 0, 0L);
+        Bytes.putLong(t.block, 8, counter);
+        blockOp(sealEnc(), t, t.block, 0, out, outOff);
     }
 
     /** The counter sealed in {@code nonce}, or -1 if it is not a sealed counter. */
     long openCounter(byte[] nonce, int nonceOff) {
-        byte[] block = SCRATCH.get().block;
-        blockOp(sealDec(), nonce, nonceOff, block, 0);
+        Scratch t = SCRATCH.get();
+        byte[] block = t.block;
+        blockOp(sealDec(), t, nonce, nonceOff, block, 0);
         if (Bytes.getLong(block, 0) != 0L) {
             return -1;
         }
@@ -253,8 +254,8 @@ final class LayerCipher {
         return macOut;
     }
 
-    private static void blockOp(Cipher c, byte[] in, int inOff, byte[] out, int outOff) {
-        Scratch t = SCRATCH.get();
+    /** {@code out = c(in)} for one block, through {@code t}'s block buffers ({@code in} and {@code out} may be them). */
+    private static void blockOp(Cipher c, Scratch t, byte[] in, int inOff, byte[] out, int outOff) {
         byte[] block = t.block;
         byte[] blockOut = t.blockOut;
         System.arraycopy(in, inOff, block, 0, BLOCK);
