@@ -105,6 +105,8 @@ class DevnetSystemTest {
             assertTrue(devnet.process.waitFor(30, TimeUnit.SECONDS), "devnet did not stop on SIGTERM");
             assertAllGone(children, "SIGTERM");
         }
+        String termErr = java.nio.file.Files.readString(dir.resolve("term.err"));
+        assertFalse(termErr.contains("Exception"), "devnet stopped on SIGTERM with an error:\n" + termErr);
         // SIGKILL: devnet's hook cannot run; the children see their standard input end and stop.
         try (DevnetProcess devnet = new DevnetProcess(dir.resolve("kill.err"), "devnet", "--state-dir", dir.resolve("kill").toString())) {
             children = awaitChildren(devnet);

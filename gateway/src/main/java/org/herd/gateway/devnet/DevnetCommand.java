@@ -188,15 +188,15 @@ public final class DevnetCommand implements Callable<Integer> {
                 start(e.getKey(), e.getValue(), dir);
             }
             say("devnet: state in " + dir + (zoneDelayMs > 0 ? ", inter-zone one-way delay " + zoneDelayMs + " ms" : ""));
-            for (Child c : children) {
+            for (Child c : running()) {
                 String l = c.await("listening", 30_000);
                 say(String.format(Locale.ROOT, "  %-14s pid %-7d %s", c.name, c.process.pid(),
                         l == null ? "(not listening; see " + c.name + ".log)" : field(l, "address") + " " + field(l, "identity")));
             }
             if (!selfTest) {
                 say("devnet: running; Ctrl-C stops every process.");
-                for (Child c : children) {
-                    c.process.waitFor();
+                for (Child c : running()) {
+                    c.process.waitFor(); // Ctrl-C: the shutdown hook stops them (and empties the list)
                 }
                 return 0;
             }
@@ -486,21 +486,26 @@ public final class DevnetCommand implements Callable<Integer> {
     }
 
     private Child child(String name) {
-        synchronized (children) {
-            for (Child c : children) {
-                if (c.name.equals(name)) {
-                    return c;
-                }
+        for (Child c : running()) {
+            if (c.name.equals(name)) {
+                return c;
             }
         }
         throw new IllegalStateException("no process " + name);
+    }
+
+    /** A copy of the children list: the shutdown hook may empty it while devnet iterates. */
+    private List<Child> running() {
+        synchronized (children) {
+            return new ArrayList<>(children);
+        }
     }
 
     /** Stops every child: stdin closed and SIGTERM, SIGKILL after 5 s; closes the relays. Idempotent. */
     private void stopAll() {
         List<Child> all;
         synchronized (children) {
-            all = new ArrayList<>(children);
+            all = running();
             children.clear();
         }
         for (Child c : all) {
