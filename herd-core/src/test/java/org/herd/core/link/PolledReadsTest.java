@@ -43,26 +43,8 @@ class PolledReadsTest {
 
     @Test
     void manyLinksArrivalsAreReadInFarFewerPassesThanDatagramsAndHandshakesStillComplete() throws Exception {
-        LinkConfig config = LinkConfig.builder().random(fx.random).polledReads(true).build();
-        LinkFixture.Node server = fx.node(fx.newIdentity(), config, "127.0.0.1", key -> true, serverReactor);
-        LinkEndpoint endpoint = server.endpoint;
-        paced = new PacedLinks(endpoint.eventLoop(), SystemClock.INSTANCE,
-                SlotScheduler.Config.defaults(System.nanoTime()), SlotDriver.Tuning.defaults());
-        RateClassHolder rate = new RateClassHolder();
-        endpoint.eventLoop().submit(() -> rate.set(paced.newRateClass("test", 1))).get(5, TimeUnit.SECONDS);
-
         List<Link> clientLinks = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-            LinkFixture.Node client = fx.node(fx.newIdentity(), config, "127.0.0.1", null, clientReactor);
-            // After the first attach every handshake runs on polled reads only.
-            clientLinks.add(LinkFixture.await(client.endpoint.connect(server.address(), server.key())));
-            Link in = LinkFixture.poll(server.up);
-            boolean polled = endpoint.eventLoop().submit(() -> {
-                paced.attach(in, rate.get(), (l, b, o) -> { });
-                return endpoint.polledReads();
-            }).get(5, TimeUnit.SECONDS);
-            assertTrue(polled, "endpoint reads at the driver's wake-ups once a link is paced");
-        }
+        LinkEndpoint endpoint = pacedServerWithClients(clientLinks);
 
         // Each client sends a Chaff cell every millisecond, the clients staggered across it, so
         // datagrams arrive one by one about 125 µs apart: an autoRead socket would wake per datagram.
@@ -90,6 +72,50 @@ class PolledReadsTest {
     }
 
     @Test
+    void onePolledReadDrainsABacklogOfManyRecvmmsgBatches() throws Exception {
+        List<Link> clientLinks = new ArrayList<>();
+        LinkEndpoint endpoint = pacedServerWithClients(clientLinks);
+        // The Mix's loop is busy (a late wake-up) while a backlog of six recvmmsg batches queues
+        // on its socket; the next polled read must take all of it, not one batch per poll.
+        int perClient = 12;
+        int backlog = CLIENTS * perClient;
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        endpoint.eventLoop().execute(() -> {
+            held.countDown();
+            try {
+                busy.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(held.await(5, TimeUnit.SECONDS));
+        EndpointCounters c = endpoint.counters();
+        long datagrams0 = c.datagramsIn();
+        long passes0 = c.readPasses();
+        byte[] chaff = new byte[Cell.SIZE];
+        for (Link link : clientLinks) {
+            link.eventLoop().submit(() -> {
+                for (int k = 0; k < perClient; k++) {
+                    link.transmit(chaff, 0);
+                }
+            }).get(5, TimeUnit.SECONDS);
+        }
+        Thread.sleep(50); // the datagrams are on the socket queue
+        busy.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (c.datagramsIn() - datagrams0 < backlog && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long passes = c.readPasses() - passes0;
+        System.out.println("backlog of " + backlog + " datagrams read in " + passes + " passes");
+        assertEquals(backlog, c.datagramsIn() - datagrams0, "every queued datagram was read");
+        int atMost = (backlog + LinkEndpoint.DATAGRAMS_PER_PASS - 1) / LinkEndpoint.DATAGRAMS_PER_PASS;
+        assertTrue(passes <= atMost, "the backlog (" + backlog / 16 + " recvmmsg batches) was read in " + atMost
+                + " pass(es) of up to " + LinkEndpoint.DATAGRAMS_PER_PASS + " datagrams, not one batch per poll: " + passes + " passes");
+    }
+
+    @Test
     void withoutPolledReadsAPacedEndpointKeepsReadingOnEveryArrival() throws Exception {
         LinkConfig config = LinkConfig.builder().random(fx.random).build();
         LinkFixture.Node server = fx.node(fx.newIdentity(), config, "127.0.0.1", key -> true, serverReactor);
@@ -103,6 +129,32 @@ class PolledReadsTest {
             return server.endpoint.polledReads();
         }).get(5, TimeUnit.SECONDS);
         assertTrue(!polled && !config.polledReads(), "polled reads are off unless asked for");
+    }
+
+    /**
+     * A server endpoint with polled reads and {@link #CLIENTS} client links, each attached to
+     * one rate-1 class on the server (after the first attach every handshake runs on polled
+     * reads only); the client ends are added to {@code clientLinks}.
+     */
+    private LinkEndpoint pacedServerWithClients(List<Link> clientLinks) throws Exception {
+        LinkConfig config = LinkConfig.builder().random(fx.random).polledReads(true).build();
+        LinkFixture.Node server = fx.node(fx.newIdentity(), config, "127.0.0.1", key -> true, serverReactor);
+        LinkEndpoint endpoint = server.endpoint;
+        paced = new PacedLinks(endpoint.eventLoop(), SystemClock.INSTANCE,
+                SlotScheduler.Config.defaults(System.nanoTime()), SlotDriver.Tuning.defaults());
+        RateClassHolder rate = new RateClassHolder();
+        endpoint.eventLoop().submit(() -> rate.set(paced.newRateClass("test", 1))).get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < CLIENTS; i++) {
+            LinkFixture.Node client = fx.node(fx.newIdentity(), config, "127.0.0.1", null, clientReactor);
+            clientLinks.add(LinkFixture.await(client.endpoint.connect(server.address(), server.key())));
+            Link in = LinkFixture.poll(server.up);
+            boolean polled = endpoint.eventLoop().submit(() -> {
+                paced.attach(in, rate.get(), (l, b, o) -> { });
+                return endpoint.polledReads();
+            }).get(5, TimeUnit.SECONDS);
+            assertTrue(polled, "endpoint reads at the driver's wake-ups once a link is paced");
+        }
+        return endpoint;
     }
 
     /** The rate class made on the loop. */
