@@ -105,6 +105,16 @@ public final class PacedLinks implements AutoCloseable {
     }
 
     /**
+     * A new rate class of {@code m} cells per tick whose links may queue up to
+     * {@code queueCapacity} cells, one tick's worth at the current rate (event loop only; see
+     * {@link SlotScheduler#newRateClass(String, int, int)}).
+     */
+    public RateClass newRateClass(String name, int m, int queueCapacity) {
+        requireLoop();
+        return scheduler.newRateClass(name, m, queueCapacity);
+    }
+
+    /**
      * Starts sending on {@code link} at its class's rate from the next slot, and routes its
      * received payload cells to {@code payload} (Chaff is discarded and counted). Event loop
      * only; the link must be up and belong to this loop. The link is detached when it goes down.

@@ -89,6 +89,12 @@ final class MixRates implements Mix.Admission {
         }
     }
 
+    /**
+     * Payload cells a Mix↔Mix link may queue at most: one tick's worth at rates up to this
+     * (see {@link RateClass#queueCapacity()}); 64 KB of ring per Mix link.
+     */
+    static final int MIX_LINK_QUEUE = 256;
+
     MixRates(String zone, IdentityKeyPair key, PacedLinks paced, Clock clock, MixNode.Rates initial,
             Iterable<String> peerZones, IntFunction<RateClass> classOfPeer) {
         this.zone = Objects.requireNonNull(zone);
@@ -98,14 +104,15 @@ final class MixRates implements Mix.Admission {
         this.clock = clock;
         this.classOfPeer = classOfPeer;
         client = paced.newRateClass("client", initial.client());
-        intra = paced.newRateClass("intra-zone-mix", initial.intraZone());
+        intra = paced.newRateClass("intra-zone-mix", initial.intraZone(), MIX_LINK_QUEUE);
         directory = paced.newRateClass("directory", initial.directory());
         scopes.put(client, RateScope.client(zone));
         scopes.put(intra, RateScope.intraZone(zone));
         stats.put(intra, new Stats());
         for (String peer : peerZones) {
             if (!peer.equals(zone) && !inter.containsKey(peer)) {
-                RateClass rc = paced.newRateClass(RateScope.interZone(zone, peer).toString(), initial.interZone());
+                RateClass rc = paced.newRateClass(RateScope.interZone(zone, peer).toString(), initial.interZone(),
+                        MIX_LINK_QUEUE);
                 inter.put(peer, rc);
                 scopes.put(rc, RateScope.interZone(zone, peer));
                 stats.put(rc, new Stats());

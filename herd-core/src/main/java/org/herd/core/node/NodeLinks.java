@@ -290,6 +290,11 @@ public final class NodeLinks implements AutoCloseable {
         return paced.newRateClass(name, m);
     }
 
+    /** As {@link #newRateClass(String, int)}, queueing up to {@code queueCapacity} cells per link. */
+    public RateClass newRateClass(String name, int m, int queueCapacity) {
+        return paced.newRateClass(name, m, queueCapacity);
+    }
+
     /** Runs {@code command} on the event loop. */
     public void execute(Runnable command) {
         paced.execute(command);

@@ -44,6 +44,8 @@ public final class LinkSender {
     private final byte[] ring;
     private final long[] offeredAtNanos;
     private final int mask;
+    /** Cells the queue may hold now: one tick at the current rate, within [minimum, ring size]. */
+    private volatile int limit;
     @SuppressWarnings("unused") // accessed through HEAD
     private volatile long head;
     @SuppressWarnings("unused") // accessed through TAIL
@@ -79,6 +81,15 @@ public final class LinkSender {
         this.ring = new byte[queueCapacity * Cell.SIZE];
         this.offeredAtNanos = new long[queueCapacity];
         this.mask = queueCapacity - 1;
+        this.limit = queueCapacity;
+    }
+
+    /**
+     * Sets the queue bound for the current {@link #rate} (scheduler thread, when the rate
+     * changes): one tick's worth of cells, at least {@code minimum}, at most the ring.
+     */
+    void limitQueue(int minimum) {
+        limit = Math.min(mask + 1, Math.max(minimum, rate));
     }
 
     /**
@@ -91,7 +102,7 @@ public final class LinkSender {
      */
     public boolean offer(byte[] src, int off, long nowNanos) {
         long t = (long) TAIL.getOpaque(this);
-        if (removed || t - (long) HEAD.getAcquire(this) > mask) {
+        if (removed || t - (long) HEAD.getAcquire(this) >= limit) {
             droppedCells.increment();
             return false;
         }
@@ -166,9 +177,9 @@ public final class LinkSender {
         return (int) ((long) TAIL.getAcquire(this) - (long) HEAD.getAcquire(this));
     }
 
-    /** Capacity of the payload queue in cells. */
+    /** Capacity of the payload queue in cells at the current rate ({@link RateClass#queueCapacity()}). */
     public int queueCapacity() {
-        return mask + 1;
+        return limit;
     }
 
     /** Queueing delay of the last payload cell sent: send time minus offer time. */

@@ -19,13 +19,15 @@ public final class RateClass {
 
     private final SlotScheduler scheduler;
     private final String name;
+    private final int queueCapacity;
     private int rateBefore;
     private int rateAfter;
     private long changeTick = Long.MAX_VALUE;
 
-    RateClass(SlotScheduler scheduler, String name, int initialRate) {
+    RateClass(SlotScheduler scheduler, String name, int initialRate, int queueCapacity) {
         this.scheduler = scheduler;
         this.name = name;
+        this.queueCapacity = queueCapacity;
         this.rateBefore = SlotTiming.checkRate(initialRate);
         this.rateAfter = initialRate;
     }
@@ -33,6 +35,17 @@ public final class RateClass {
     /** The class's name (for metrics and logs), e.g. {@code "sp-mix zone=eu"}. */
     public String name() {
         return name;
+    }
+
+    /**
+     * Payload cells each link of this class can queue at most (a power of two). A link queues no
+     * more than one tick's worth of cells at its current rate, and no fewer than the scheduler's
+     * {@link SlotScheduler.Config#queueCapacity()}: the per-hop queueing delay stays bounded by
+     * one tick on a fast link (a Mix link at rate 140 holds 20 ms of cells, not 8 slots = 1.1 ms,
+     * so a late wake-up does not drop payload) and by that many slots on a slow one.
+     */
+    public int queueCapacity() {
+        return queueCapacity;
     }
 
     /** The rate multiple m in force during tick {@code tick}. */

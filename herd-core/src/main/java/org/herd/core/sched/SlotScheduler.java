@@ -125,7 +125,21 @@ public final class SlotScheduler {
 
     /** A new class of links sharing a rate, starting at {@code initialRate}·u. */
     public RateClass newRateClass(String name, int initialRate) {
-        return new RateClass(this, name, initialRate);
+        return new RateClass(this, name, initialRate, config.queueCapacity());
+    }
+
+    /**
+     * A new rate class whose links can queue up to {@code queueCapacity} payload cells (a power
+     * of two, at least {@link Config#queueCapacity()}); each link uses as much of it as one
+     * tick holds at its current rate ({@link RateClass#queueCapacity()}). For classes whose rate
+     * goes well above the default queue: Mix links.
+     */
+    public RateClass newRateClass(String name, int initialRate, int queueCapacity) {
+        if (Integer.bitCount(queueCapacity) != 1 || queueCapacity < config.queueCapacity()) {
+            throw new IllegalArgumentException("queue capacity must be a power of two of at least "
+                    + config.queueCapacity() + ": " + queueCapacity);
+        }
+        return new RateClass(this, name, initialRate, queueCapacity);
     }
 
     /**
@@ -143,10 +157,11 @@ public final class SlotScheduler {
     public LinkSender addLink(RateClass rateClass, CellTransmitter transmitter, int phase16, ChaffSource chaff) {
         Objects.requireNonNull(transmitter);
         Objects.requireNonNull(chaff);
-        LinkSender link = new LinkSender(rateClass, transmitter, chaff, phase16, config.queueCapacity());
+        LinkSender link = new LinkSender(rateClass, transmitter, chaff, phase16, rateClass.queueCapacity());
         long now = clock.nanoTime();
         link.tick = tickAt(now);
         link.rate = rateClass.rateAt(link.tick);
+        link.limitQueue(config.queueCapacity());
         link.slot = 0;
         link.deadlineNanos = deadlineOf(link);
         while (link.deadlineNanos - now < 0) {
@@ -305,7 +320,11 @@ public final class SlotScheduler {
         if (++link.slot >= link.rate) {
             link.slot = 0;
             link.tick++;
-            link.rate = link.rateClass().rateAt(link.tick);
+            int rate = link.rateClass().rateAt(link.tick);
+            if (rate != link.rate) {
+                link.rate = rate;
+                link.limitQueue(config.queueCapacity());
+            }
         }
         link.deadlineNanos = deadlineOf(link);
     }

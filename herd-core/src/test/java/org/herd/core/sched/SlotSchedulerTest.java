@@ -215,6 +215,33 @@ class SlotSchedulerTest {
     }
 
     @Test
+    void aFastClassQueuesOneTickOfCellsAndFollowsItsRate() {
+        RateClass mixLinks = scheduler.newRateClass("intra-zone-mix", 140, 256);
+        RecordingTransmitter tx = new RecordingTransmitter(clock);
+        clock.setNanoTime(1);
+        LinkSender link = scheduler.addLink(mixLinks, tx, 0, new ChaffSource());
+        assertEquals(140, link.queueCapacity(), "one tick at rate 140");
+        int accepted = 0;
+        for (int i = 0; i < 200; i++) {
+            accepted += link.offer(payloadCell(i), 0, clock.nanoTime()) ? 1 : 0;
+        }
+        assertEquals(140, accepted, "a burst of one tick's cells is queued, not dropped");
+        assertEquals(60, link.droppedCells());
+        runUntil(scheduler, 2 * TICK - 1);                       // tick 1 sends them all
+        assertEquals(0, link.queuedCells());
+        mixLinks.scheduleRate(4, 5);
+        runUntil(scheduler, 5 * TICK + 1);
+        assertEquals(8, link.queueCapacity(), "at rate 4 the scheduler's minimum of 8 cells");
+        for (int i = 0; i < 20; i++) {
+            link.offer(payloadCell(i), 0, clock.nanoTime());
+        }
+        assertEquals(8, link.queuedCells(), "the bound falls with the rate: at most 8 x 5 ms of delay");
+        assertThrows(IllegalArgumentException.class, () -> scheduler.newRateClass("bad", 1, 100));
+        assertThrows(IllegalArgumentException.class, () -> scheduler.newRateClass("small", 1, 4));
+        assertEquals(8, scheduler.newRateClass("client", 2).queueCapacity());
+    }
+
+    @Test
     void rateChangeAppliesExactlyAtTheAnnouncedTickOnEveryLinkOfTheClass() {
         RateClass zone = scheduler.newRateClass("sp-mix", 2);
         RateClass other = scheduler.newRateClass("client", 2);
