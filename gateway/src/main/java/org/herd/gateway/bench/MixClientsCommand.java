@@ -274,7 +274,9 @@ public final class MixClientsCommand implements Callable<Integer> {
             }
         });
         SecureRandom random = new SecureRandom();
-        LinkConfig link = LinkConfig.builder().random(random).build();
+        // Each simulated client has its own socket with a few arrivals per tick: polled reads
+        // would batch nothing there, so the simulator reads on every arrival whatever the default.
+        LinkConfig link = LinkConfig.builder().random(random).polledReads(false).build();
         MixRef mixRef = MixRef.of(mix);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         try (SharedLoops shared = SharedLoops.create(loops, true, SystemClock.INSTANCE)) {
