@@ -173,7 +173,10 @@ public final class CallClient {
     public static final long REJOIN_BACKOFF_FIRST_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** The longest wait between re-joins of a zone. */
     public static final long REJOIN_BACKOFF_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-    /** A link to a zone's Mix that lasted this long resets the count of failures in a row. */
+    /**
+     * A link to a zone's Mix that lasted this long resets the count of failures in a row (and
+     * forgets which Mixes failed before).
+     */
     public static final long REJOIN_STABLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /**
@@ -475,10 +478,13 @@ public final class CallClient {
         inbox.forget(a.outbound.key());
         a.registered = false;
         a.registering = false;
-        a.failedMixes.add(a.zone.mix());
         if (now - a.linkUpAt >= REJOIN_STABLE_NANOS) {
-            a.rejoinFailures = 0; // that link had been fine for a while: this is a fresh failure
+            // That link had been fine for a while: this is a fresh failure, and the Mixes that
+            // failed before may well be back.
+            a.rejoinFailures = 0;
+            a.failedMixes.clear();
         }
+        a.failedMixes.add(a.zone.mix());
         a.rejoinFailures++;
         requestRejoin(a, now);
     }
