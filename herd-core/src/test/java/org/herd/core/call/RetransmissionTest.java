@@ -231,4 +231,74 @@ class RetransmissionTest {
         n.t().net.run();
         assertEquals(Call.State.ACTIVE, call.state());
     }
+
+    /**
+     * alice (zone alpha, 2 Mixes) calls bob (zone beta, 1 Mix: R2); alice's Mix dies, she re-joins
+     * the other Mix M', which is then her rendezvous Mix too, and resumes. Returns {alpha's other Mix, R2}.
+     */
+    private static TestNet.MixNode[] resumeWithLoss(TestNet t, TestNet.ClientNode alice, Call call, boolean resumeLost)
+            throws Exception {
+        TestNet.MixNode dead = alice.mixes.get(0);
+        TestNet.MixNode other = t.mixes("alpha").get(1);
+        TestNet.MixNode r2 = t.mixes("beta").get(0);
+        // After the failure, the first relay cell M' → R2 is the RESUME, the first R2 → M' the RESUMED.
+        if (resumeLost) {
+            t.dropRelayCells(other.index(), r2.index(), 1);
+        } else {
+            t.dropRelayCells(r2.index(), other.index(), 1);
+        }
+        t.kill(dead, true);
+        t.net.run();
+        tickUntil(t, 3_000, () -> !call.isResuming());
+        assertEquals(1, t.droppedCells);
+        assertEquals(Call.State.ACTIVE, call.state(), "ended: " + call.endReason());
+        assertEquals(1, call.resumes());
+        assertTrue(alice.client.counters().retransmissions() >= 1, "the RESUME was re-sent");
+        return new TestNet.MixNode[] {other, r2};
+    }
+
+    private static void assertFramesFlow(TestNet t, TestNet.ClientNode alice, TestNet.ClientNode bob, Call call) {
+        int a = alice.frames.size();
+        int b = bob.frames.size();
+        call.sendFrame(CallTest.frame(2, 1), 0, 160);
+        bob.incoming.get(0).sendFrame(CallTest.frame(2, 2), 0, 160);
+        t.net.run();
+        assertEquals(a + 1, alice.frames.size());
+        assertEquals(b + 1, bob.frames.size());
+    }
+
+    private static Call callAcrossZones(TestNet t, TestNet.ClientNode alice, TestNet.ClientNode bob) throws Exception {
+        t.settle();
+        Call call = alice.client.call(bob.certificate());
+        t.net.run();
+        assertEquals(Call.State.ACTIVE, call.state());
+        return call;
+    }
+
+    @Test
+    void aLostResumeIsResentAndTheCallResumes() throws Exception {
+        TestNet t = new TestNet(tmp, "lostResume", TestNet.newSeed());
+        t.zone("alpha", 2);
+        t.zone("beta", 1);
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        TestNet.ClientNode bob = t.client("bob", "beta", 0);
+        Call call = callAcrossZones(t, alice, bob);
+        resumeWithLoss(t, alice, call, true);
+        assertFramesFlow(t, alice, bob, call);
+    }
+
+    @Test
+    void aLostResumedIsAnsweredAgainByTheCalleesRendezvousMix() throws Exception {
+        TestNet t = new TestNet(tmp, "lostResumed", TestNet.newSeed());
+        t.zone("alpha", 2);
+        t.zone("beta", 1);
+        TestNet.ClientNode alice = t.client("alice", "alpha", 0);
+        TestNet.ClientNode bob = t.client("bob", "beta", 0);
+        Call call = callAcrossZones(t, alice, bob);
+        TestNet.MixNode[] m = resumeWithLoss(t, alice, call, false);
+        assertEquals(1, m[0].mix().counters().duplicateControl(), "M' passed the copy of the RESUME across its splice");
+        assertEquals(1, m[1].mix().counters().duplicateControl(), "R2 answered the copy with RESUMED again");
+        assertEquals(1, m[1].mix().counters().resumedCalls(), "R2 spliced the call again once");
+        assertFramesFlow(t, alice, bob, call);
+    }
 }
