@@ -416,7 +416,7 @@ public final class CallClient {
     }
 
     private void resend(ControlRequest request, Circuit circuit, long now) {
-        if (request != null && request.resendIfDue(circuit, now)) {
+        if (request != null && circuit.state() == Circuit.State.OPEN && request.resendIfDue(circuit, now)) {
             counters.retransmissions++;
         }
     }
