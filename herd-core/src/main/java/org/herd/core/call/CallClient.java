@@ -219,6 +219,8 @@ public final class CallClient {
         ControlRequest registerRequest;
         long bindingUntil;
         byte[] cookie;
+        /** The callee of the last call placed from this zone that ended: a late ANSWER may still be for it. */
+        ClientCertificate lastCallee;
 
         Attachment(Zone zone) {
             this.zone = zone;
@@ -731,7 +733,7 @@ public final class CallClient {
                 }
                 listener.onRegistered(a.zone.name(), status);
             }
-            case RelayCommand.ANSWER -> onAnswer(call, ControlMessages.Answer.decode(message));
+            case RelayCommand.ANSWER -> onAnswer(a, call, ControlMessages.Answer.decode(message));
             case RelayCommand.CONNECT -> onConnect(a, c, call, ControlMessages.Connect.decode(message));
             case RelayCommand.CONNECTED -> onConnected(c, call, ControlMessages.Connected.decode(message));
             case RelayCommand.RESUMED -> {
@@ -766,7 +768,7 @@ public final class CallClient {
         }
     }
 
-    private void onAnswer(Call call, ControlMessages.Answer answer) {
+    private void onAnswer(Attachment a, Call call, ControlMessages.Answer answer) {
         if (call != null && call.isCaller() && call.state != Call.State.LOOKING_UP) {
             counters.duplicates++; // the answer to a copy of the LOOKUP
             return;
@@ -788,6 +790,12 @@ public final class CallClient {
                 IdentityPublicKey.of(answer.rendezvous()), answer.cookie(), answer.onionKey(), answer.bindingUntil(),
                 answer.bindingSignature());
         if (answer.bindingUntil() - clock.epochMillis() <= 0 || !binding.verify()) {
+            if (answersPreviousLookup(a, call, answer)) {
+                // A copy of the previous call's LOOKUP answered late (ANSWER carries no request
+                // id): not this call's answer, and not a lie either; wait for this call's own.
+                counters.duplicates++;
+                return;
+            }
             call.end(Call.BAD_ANSWER);
             return;
         }
@@ -799,6 +807,17 @@ public final class CallClient {
         call.request = request(RelayCommand.CONNECT, new ControlMessages.Connect(call.callId, answer.rendezvous(),
                 answer.cookie(), call.handshake.handshake()).encode());
         call.request.send(call.circuit(), now);
+    }
+
+    /** True if {@code answer} is a valid answer to a LOOKUP of the previous callee from zone {@code a}, not {@code call}'s. */
+    private boolean answersPreviousLookup(Attachment a, Call call, ControlMessages.Answer answer) {
+        ClientCertificate previous = a.lastCallee;
+        if (previous == null || previous.clientKey().equals(call.peer().clientKey())) {
+            return false;
+        }
+        return answer.bindingUntil() - clock.epochMillis() > 0
+                && new RendezvousBinding(previous.zone(), previous.clientKey(), IdentityPublicKey.of(answer.rendezvous()),
+                        answer.cookie(), answer.onionKey(), answer.bindingUntil(), answer.bindingSignature()).verify();
     }
 
     private void onConnect(Attachment a, Circuit c, Call existing, ControlMessages.Connect connect) {
@@ -878,6 +897,10 @@ public final class CallClient {
 
     void callEnded(Call call) {
         calls.remove(call);
+        Attachment a = call.isCaller() ? attachment(call.zone) : null;
+        if (a != null) {
+            a.lastCallee = call.peer();
+        }
         endedCallIds[endedCalls++ % endedCallIds.length] = call.callId;
     }
 

@@ -301,4 +301,26 @@ class RetransmissionTest {
         assertEquals(1, m[1].mix().counters().resumedCalls(), "R2 spliced the call again once");
         assertFramesFlow(t, alice, bob, call);
     }
+
+    @Test
+    void aLateAnswerToThePreviousCallsLookupDoesNotEndTheNextCall() throws Exception {
+        Net n = net("lateAnswer");
+        TestNet.ClientNode carol = n.t().client("carol", "beta", 0);
+        n.t().settle();
+        // bob's directory answers every copy of the LOOKUP too late: the call times out.
+        n.t().holdDirectoryReplies = true;
+        Call first = n.alice().client.call(n.bob().certificate());
+        n.t().net.run();
+        tickUntil(n.t(), 5_000, () -> first.state() == Call.State.ENDED);
+        assertEquals(Call.TIMEOUT, first.endReason());
+        n.t().holdDirectoryReplies = false;
+        // alice calls carol at once; the late answers about bob (copies still pending at R1) arrive first.
+        Call second = n.alice().client.call(carol.certificate());
+        assertTrue(n.t().heldDirectoryReplies.size() >= 2, "copies of the first LOOKUP were asked");
+        n.t().heldDirectoryReplies.forEach(n.t().net::post);
+        n.t().net.run();
+        assertEquals(Call.State.ACTIVE, second.state(), "ended: " + second.endReason());
+        assertEquals(1, carol.incoming.size());
+        assertTrue(n.alice().client.counters().duplicates() >= 1, "the late answers are counted");
+    }
 }

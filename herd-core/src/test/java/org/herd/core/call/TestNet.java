@@ -103,6 +103,10 @@ public final class TestNet implements AutoCloseable {
     public int registerRequests;
     /** While positive, directory replies are lost (and this counts down). */
     public int loseDirectoryReplies;
+    /** While true, directory replies are kept in {@link #heldDirectoryReplies} (a slow directory). */
+    public boolean holdDirectoryReplies;
+    /** Directory replies held back; post them with {@code net.post} to deliver them late. */
+    public final List<Runnable> heldDirectoryReplies = new ArrayList<>();
 
     /**
      * Drops the {@code nth} RELAY cells (1 = the next one) sent from node {@code from} to node
@@ -204,6 +208,10 @@ public final class TestNet implements AutoCloseable {
                     reply -> {
                         if (loseDirectoryReplies > 0) {
                             loseDirectoryReplies--;
+                            return;
+                        }
+                        if (holdDirectoryReplies) {
+                            heldDirectoryReplies.add(reply);
                             return;
                         }
                         net.post(reply);
