@@ -46,7 +46,7 @@ class ResumeSystemTest {
             DevnetProcess alice = net.process("alice");
             DevnetProcess bob = net.process("bob");
             net.call("alice", "bob");
-            // Only what follows the established call counts (a timed-out first attempt may precede it).
+            // Only what follows the established call counts.
             int aliceFrom = alice.lines().size();
             int bobFrom = bob.lines().size();
             Thread.sleep(2000);

@@ -46,7 +46,10 @@ public final class Call {
     public static final int STREAM = 1;
     /** Local end reason: the callee's zone directory does not know the callee. */
     public static final int UNKNOWN_CALLEE = 100;
-    /** Local end reason: no answer before the deadline. */
+    /**
+     * Local end reason: no answer to any of the {@link CallClient#MAX_SENDS} copies of the LOOKUP
+     * or CONNECT before the step deadline.
+     */
     public static final int TIMEOUT = 101;
     /** Local end reason: the answer or the callee's handshake did not verify. */
     public static final int BAD_ANSWER = 102;
@@ -64,6 +67,8 @@ public final class Call {
 
     State state;
     long callId;
+    /** The request awaiting its answer (LOOKUP, CONNECT, RESUME), re-sent until answered; null if none. */
+    ControlRequest request;
     long deadline;
     Ntor.Client handshake;
     byte[] calleeReply;
@@ -100,6 +105,12 @@ public final class Call {
         client.listener().onConnected(this);
     }
 
+    /** Callee: a copy of the CONNECT arrived after accepting; the CONNECTED may have been lost, so it goes again. */
+    void resendConnected() {
+        circuit.sendControl(RelayCommand.CONNECTED, circuit.lastHopIndex(),
+                new ControlMessages.Connected(callId, calleeReply).encode());
+    }
+
     /**
      * Hangs up, or refuses a ringing call: END (reason HANGUP, or REFUSED when ringing) through the
      * rendezvous Mixes, which undo their splices.
@@ -115,7 +126,8 @@ public final class Call {
             return;
         }
         if (state != State.LOOKING_UP && !(resuming && !resumeSent)) {
-            circuit.sendControl(RelayCommand.END, circuit.lastHopIndex(), new ControlMessages.End(wireReason).encode());
+            // Several copies: a lost END would leave the rendezvous Mixes spliced.
+            CallClient.sendEnd(circuit, wireReason);
         }
         end(localReason);
     }

@@ -105,6 +105,8 @@ public final class CallClient {
         long unknownRelayCommands;
         long unexpected;
         long malformed;
+        long retransmissions;
+        long duplicates;
 
         /** Backward relay cells no hop's MAC recognised, or replays. */
         public long circuitDrops() {
@@ -130,12 +132,52 @@ public final class CallClient {
         public long malformed() {
             return malformed;
         }
+
+        /** Control requests re-sent because no answer came in time ({@link CallClient#MAX_SENDS}). */
+        public long retransmissions() {
+            return retransmissions;
+        }
+
+        /**
+         * Answers and requests that were duplicates, ignored (or answered again): a late answer to
+         * a request already answered (REGISTERED, ANSWER, CONNECTED, RESUMED), a copy of an END
+         * after the call ended, a CONNECT for a call already ringing, active or just ended.
+         */
+        public long duplicates() {
+            return duplicates;
+        }
     }
 
     /** The first wait after a refused REGISTER; it doubles with every refusal in a row. */
     public static final long REGISTER_BACKOFF_FIRST_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(40);
     /** The longest wait between REGISTERs that were refused. */
     public static final long REGISTER_BACKOFF_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * Copies of a control request that expects an answer (REGISTER, LOOKUP, CONNECT, RESUME) sent
+     * before its step deadline ends it: the first at once, then after 1/{@value #RETRANSMIT_DIVISOR},
+     * 3/{@value #RETRANSMIT_DIVISOR} and 7/{@value #RETRANSMIT_DIVISOR} of the step timeout (each
+     * wait twice the one before). A set-up whose every copy (or every answer) was lost ends with
+     * {@link Call#TIMEOUT} at the deadline; a REGISTER starts over with a new cookie.
+     */
+    public static final int MAX_SENDS = 4;
+    /** The first re-send of an unanswered request waits the step timeout divided by this. */
+    public static final int RETRANSMIT_DIVISOR = 10;
+
+    /**
+     * The wait before the second re-join of a zone in a row (the first is at once, so a single Mix
+     * failure costs no time); each later one waits twice as long, up to
+     * {@link #REJOIN_BACKOFF_MAX_NANOS}, drawn uniformly from [½, 1] of that (jitter, so the
+     * clients of a failed Mix do not come back in step).
+     */
+    public static final long REJOIN_BACKOFF_FIRST_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** The longest wait between re-joins of a zone. */
+    public static final long REJOIN_BACKOFF_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    /**
+     * A link to a zone's Mix that lasted this long resets the count of failures in a row (and
+     * forgets which Mixes failed before).
+     */
+    public static final long REJOIN_STABLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /**
      * How long a REGISTER's {@link RendezvousBinding} is valid (1 hour, within the directory's
@@ -153,6 +195,14 @@ public final class CallClient {
     private final class Attachment {
         Zone zone;
         boolean rejoining;
+        /** While rejoining: {@link Listener#onRejoin} was called (else the back-off still runs). */
+        boolean rejoinAsked;
+        /** While rejoining and not asked yet: when to ask. */
+        long rejoinAskAt;
+        /** Links to this zone's Mixes lost (or never up) in a row, less than {@link #REJOIN_STABLE_NANOS} apart. */
+        int rejoinFailures;
+        /** When the current link to the zone's Mix came up. */
+        long linkUpAt;
         MixRef rejoinTarget;
         long rejoinDeadline;
         final List<MixRef> failedMixes = new ArrayList<>();
@@ -166,8 +216,11 @@ public final class CallClient {
         /** No REGISTER before this (clock nanos): the back-off after a refusal. */
         long registerNotBefore;
         long registerDeadline;
+        ControlRequest registerRequest;
         long bindingUntil;
         byte[] cookie;
+        /** The callee of the last call placed from this zone that ended: a late ANSWER may still be for it. */
+        ClientCertificate lastCallee;
 
         Attachment(Zone zone) {
             this.zone = zone;
@@ -185,6 +238,9 @@ public final class CallClient {
     private final List<Call> calls = new ArrayList<>();
     private final Counters counters = new Counters();
     private final org.herd.core.circuit.Reassembler inbox;
+    /** Ids of the last calls that ended here, so a late copy of their CONNECT never rings again. */
+    private final long[] endedCallIds = new long[16];
+    private int endedCalls;
     private int silenceLimitTicks;
 
     /**
@@ -215,6 +271,7 @@ public final class CallClient {
         Attachment a = new Attachment(zone);
         attachments.add(a);
         long now = clock.nanoTime();
+        a.linkUpAt = now;
         a.inbound = build(a, now);
         a.outbound = build(a, now);
         // Started only once findable: an outlet may deliver the answer synchronously.
@@ -277,9 +334,12 @@ public final class CallClient {
         long now = clock.nanoTime();
         inbox.expire(now);
         for (Call call : new ArrayList<>(calls)) {
-            if ((call.state == Call.State.LOOKING_UP || call.state == Call.State.CONNECTING)
-                    && call.deadline - now <= 0) {
-                call.finish(ControlMessages.END_HANGUP, Call.TIMEOUT);
+            if ((call.state == Call.State.LOOKING_UP || call.state == Call.State.CONNECTING)) {
+                if (call.deadline - now <= 0) {
+                    call.finish(ControlMessages.END_HANGUP, Call.TIMEOUT);
+                } else {
+                    resend(call.request, call.circuit(), now);
+                }
             }
         }
         for (Attachment a : attachments) {
@@ -287,10 +347,15 @@ public final class CallClient {
                 mixLost(a);
             }
             if (a.rejoining) {
-                if (a.rejoinDeadline - now <= 0) {
+                if (!a.rejoinAsked) {
+                    if (a.rejoinAskAt - now <= 0) {
+                        askRejoin(a, now);
+                    }
+                } else if (a.rejoinDeadline - now <= 0) {
                     if (a.rejoinTarget != null) {
                         a.failedMixes.add(a.rejoinTarget); // no link came up in time
                     }
+                    a.rejoinFailures++;
                     requestRejoin(a, now);
                 }
                 continue;
@@ -310,7 +375,9 @@ public final class CallClient {
                 a.outbound.start(now);
             }
             if (a.registering && a.registerDeadline - now <= 0) {
-                a.registering = false; // no REGISTERED came: try again with a fresh cookie
+                a.registering = false; // no REGISTERED to any copy: try again with a fresh cookie
+            } else if (a.registering && a.inbound.state() == Circuit.State.OPEN) {
+                resend(a.registerRequest, a.inbound, now);
             }
             if (a.registered && a.bindingUntil - clock.epochMillis() <= REGISTRATION_LIFETIME_MS / 2) {
                 a.registered = false; // renew before the directory's registration lapses
@@ -328,6 +395,10 @@ public final class CallClient {
                 call.finish(ControlMessages.END_HANGUP, Call.RESUME_FAILED);
                 continue;
             }
+            if (call.resumeSent) {
+                resend(call.request, call.circuit(), now);
+                continue;
+            }
             Attachment a = attachment(call.zone);
             if (!call.resumeSent && a != null && !a.rejoining && a.outbound.state() == Circuit.State.OPEN
                     && callOn(a.outbound) == null) {
@@ -335,9 +406,20 @@ public final class CallClient {
                 // R2, where the surviving half waits, to splice it again.
                 call.moveTo(a.outbound);
                 call.resumeSent = true;
-                a.outbound.sendControl(RelayCommand.RESUME, a.outbound.lastHopIndex(),
+                call.request = request(RelayCommand.RESUME,
                         new ControlMessages.Resume(call.callId, call.rendezvous.encoded()).encode());
+                call.request.send(a.outbound, now);
             }
+        }
+    }
+
+    private ControlRequest request(int relayCommand, byte[] message) {
+        return new ControlRequest(relayCommand, message, stepTimeoutNanos / RETRANSMIT_DIVISOR);
+    }
+
+    private void resend(ControlRequest request, Circuit circuit, long now) {
+        if (request != null && circuit.state() == Circuit.State.OPEN && request.resendIfDue(circuit, now)) {
+            counters.retransmissions++;
         }
     }
 
@@ -374,6 +456,7 @@ public final class CallClient {
                 long now = clock.nanoTime();
                 a.rejoining = false;
                 a.rejoinTarget = null;
+                a.linkUpAt = now;
                 a.silentTicks = 0;
                 a.zone = new Zone(a.zone.certificate(), peer, mix, a.zone.zoneMixes());
                 a.inbound = build(a, now);
@@ -397,12 +480,49 @@ public final class CallClient {
         inbox.forget(a.outbound.key());
         a.registered = false;
         a.registering = false;
+        if (now - a.linkUpAt >= REJOIN_STABLE_NANOS) {
+            // That link had been fine for a while: this is a fresh failure, and the Mixes that
+            // failed before may well be back.
+            a.rejoinFailures = 0;
+            a.failedMixes.clear();
+        }
         a.failedMixes.add(a.zone.mix());
+        a.rejoinFailures++;
         requestRejoin(a, now);
     }
 
-    /** Asks for a link to a Mix of the zone drawn uniformly from those not yet failed. */
+    /**
+     * Re-joins the zone: at once after one failure (a call resumes without delay), otherwise after
+     * {@link #rejoinBackoffNanos} so that a starved Mix is not hammered by every client it lost.
+     */
     private void requestRejoin(Attachment a, long now) {
+        a.rejoining = true;
+        a.rejoinAsked = false;
+        a.rejoinTarget = null;
+        long wait = rejoinBackoffNanos(a.rejoinFailures);
+        a.rejoinAskAt = now + wait;
+        if (wait == 0) {
+            askRejoin(a, now);
+        }
+    }
+
+    /**
+     * The wait before re-joining after {@code failures} failures in a row: 0 for the first, then
+     * {@link #REJOIN_BACKOFF_FIRST_NANOS} doubling up to {@link #REJOIN_BACKOFF_MAX_NANOS}, each
+     * drawn uniformly from [½, 1] of that with the injected random source.
+     */
+    long rejoinBackoffNanos(int failures) {
+        if (failures <= 1) {
+            return 0;
+        }
+        long cap = REJOIN_BACKOFF_FIRST_NANOS << Math.min(failures - 2, 20);
+        cap = Math.min(REJOIN_BACKOFF_MAX_NANOS, cap);
+        return cap / 2 + (long) (random.nextDouble() * (cap / 2));
+    }
+
+    /** Asks for a link to a Mix of the zone drawn uniformly from those not yet failed. */
+    private void askRejoin(Attachment a, long now) {
+        a.rejoinAsked = true;
         List<MixRef> candidates = new ArrayList<>();
         for (MixRef m : a.zone.zoneMixes()) {
             if (!a.failedMixes.contains(m)) {
@@ -454,7 +574,8 @@ public final class CallClient {
 
     private void register(Attachment a) {
         a.registering = true;
-        a.registerDeadline = clock.nanoTime() + stepTimeoutNanos;
+        long now = clock.nanoTime();
+        a.registerDeadline = now + stepTimeoutNanos;
         a.cookie = new byte[ControlMessages.COOKIE_SIZE];
         random.nextBytes(a.cookie);
         OnionPublicKey onion = endToEndKey.publicKey();
@@ -464,7 +585,8 @@ public final class CallClient {
                 a.cookie, onion, until);
         byte[] msg = new ControlMessages.Register(a.cookie, onion.encoded(), until, binding.signature(),
                 a.zone.certificate().encoded()).encode();
-        a.inbound.sendControl(RelayCommand.REGISTER, a.inbound.lastHopIndex(), msg);
+        a.registerRequest = request(RelayCommand.REGISTER, msg);
+        a.registerRequest.send(a.inbound, now);
     }
 
     /**
@@ -492,10 +614,12 @@ public final class CallClient {
         Call call = new Call(this, c, true, callee, Call.State.LOOKING_UP);
         call.callId = random.nextLong();
         call.zone = a.zone.name();
-        call.deadline = clock.nanoTime() + stepTimeoutNanos;
+        long now = clock.nanoTime();
+        call.deadline = now + stepTimeoutNanos;
         calls.add(call);
-        c.sendControl(RelayCommand.LOOKUP, c.lastHopIndex(),
+        call.request = request(RelayCommand.LOOKUP,
                 new ControlMessages.Lookup(callee.zone(), callee.clientKey().encoded()).encode());
+        call.request.send(c, now);
         return call;
     }
 
@@ -586,11 +710,16 @@ public final class CallClient {
         switch (rc) {
             case RelayCommand.REGISTERED -> {
                 int status = ControlMessages.Registered.decode(message).status();
-                if (c != a.inbound || !a.registering) {
+                if (c != a.inbound) {
                     counters.unexpected++;
                     return;
                 }
+                if (!a.registering) {
+                    counters.duplicates++; // the answer to a copy of a REGISTER already answered
+                    return;
+                }
                 a.registering = false;
+                a.registerRequest = null;
                 a.registered = status == ControlMessages.STATUS_OK;
                 if (a.registered) {
                     a.registerRefusals = 0;
@@ -604,24 +733,33 @@ public final class CallClient {
                 }
                 listener.onRegistered(a.zone.name(), status);
             }
-            case RelayCommand.ANSWER -> onAnswer(call, ControlMessages.Answer.decode(message));
+            case RelayCommand.ANSWER -> onAnswer(a, call, ControlMessages.Answer.decode(message));
             case RelayCommand.CONNECT -> onConnect(a, c, call, ControlMessages.Connect.decode(message));
-            case RelayCommand.CONNECTED -> onConnected(call, ControlMessages.Connected.decode(message));
+            case RelayCommand.CONNECTED -> onConnected(c, call, ControlMessages.Connected.decode(message));
             case RelayCommand.RESUMED -> {
                 long id = ControlMessages.Resumed.decode(message).callId();
+                if (call != null && !call.resuming && id == call.callId) {
+                    counters.duplicates++; // R2 answered a copy of the RESUME again
+                    return;
+                }
                 if (call == null || !call.resumeSent || id != call.callId) {
                     counters.unexpected++;
                     return;
                 }
                 call.resuming = false;
                 call.resumeSent = false;
+                call.request = null;
                 call.resumes++;
                 listener.onResumed(call);
             }
             case RelayCommand.END -> {
                 int reason = ControlMessages.End.decode(message).reason();
                 if (call == null) {
-                    counters.unexpected++;
+                    counters.duplicates++; // a copy of an END (ControlMessages.END_COPIES), or a race with a teardown
+                } else if (call.state == Call.State.CONNECTING) {
+                    // A copy of the CONNECT may still be on its way and splice again behind this
+                    // refusal: END follows it on the same circuit and undoes that.
+                    call.finish(ControlMessages.END_HANGUP, reason);
                 } else {
                     call.end(reason);
                 }
@@ -630,11 +768,16 @@ public final class CallClient {
         }
     }
 
-    private void onAnswer(Call call, ControlMessages.Answer answer) {
+    private void onAnswer(Attachment a, Call call, ControlMessages.Answer answer) {
+        if (call != null && call.isCaller() && call.state != Call.State.LOOKING_UP) {
+            counters.duplicates++; // the answer to a copy of the LOOKUP
+            return;
+        }
         if (call == null || call.state != Call.State.LOOKING_UP) {
             counters.unexpected++;
             return;
         }
+        call.request = null;
         if (answer.status() != ControlMessages.STATUS_OK) {
             call.end(answer.status() == ControlMessages.STATUS_NOT_REGISTERED
                     ? ControlMessages.END_NOT_REGISTERED : Call.UNKNOWN_CALLEE);
@@ -647,21 +790,59 @@ public final class CallClient {
                 IdentityPublicKey.of(answer.rendezvous()), answer.cookie(), answer.onionKey(), answer.bindingUntil(),
                 answer.bindingSignature());
         if (answer.bindingUntil() - clock.epochMillis() <= 0 || !binding.verify()) {
+            if (answersPreviousLookup(a, call, answer)) {
+                // A copy of the previous call's LOOKUP answered late (ANSWER carries no request
+                // id): not this call's answer, and not a lie either; wait for this call's own.
+                counters.duplicates++;
+                return;
+            }
             call.end(Call.BAD_ANSWER);
             return;
         }
         call.rendezvous = binding.rendezvousMix();
         call.handshake = Ntor.client(Ntor.herdId(call.peer().clientKey()), onion, random);
         call.state = Call.State.CONNECTING;
-        call.deadline = clock.nanoTime() + stepTimeoutNanos;
-        call.circuit().sendControl(RelayCommand.CONNECT, call.circuit().lastHopIndex(),
-                new ControlMessages.Connect(call.callId, answer.rendezvous(), answer.cookie(),
-                        call.handshake.handshake()).encode());
+        long now = clock.nanoTime();
+        call.deadline = now + stepTimeoutNanos;
+        call.request = request(RelayCommand.CONNECT, new ControlMessages.Connect(call.callId, answer.rendezvous(),
+                answer.cookie(), call.handshake.handshake()).encode());
+        call.request.send(call.circuit(), now);
+    }
+
+    /** True if {@code answer} is a valid answer to a LOOKUP of the previous callee from zone {@code a}, not {@code call}'s. */
+    private boolean answersPreviousLookup(Attachment a, Call call, ControlMessages.Answer answer) {
+        ClientCertificate previous = a.lastCallee;
+        if (previous == null || previous.clientKey().equals(call.peer().clientKey())) {
+            return false;
+        }
+        return answer.bindingUntil() - clock.epochMillis() > 0
+                && new RendezvousBinding(previous.zone(), previous.clientKey(), IdentityPublicKey.of(answer.rendezvous()),
+                        answer.cookie(), answer.onionKey(), answer.bindingUntil(), answer.bindingSignature()).verify();
     }
 
     private void onConnect(Attachment a, Circuit c, Call existing, ControlMessages.Connect connect) {
-        if (c != a.inbound || existing != null) {
+        if (c != a.inbound) {
             counters.unexpected++;
+            return;
+        }
+        if (existing != null) {
+            if (existing.callId != connect.callId()) {
+                counters.unexpected++;
+                return;
+            }
+            // A copy of the CONNECT (the caller got no CONNECTED in time): never a second ring;
+            // if the call was accepted, the CONNECTED may have been lost, so it goes again.
+            counters.duplicates++;
+            if (existing.state == Call.State.ACTIVE && !existing.resuming) {
+                existing.resendConnected();
+            }
+            return;
+        }
+        if (endedRecently(connect.callId())) {
+            // A late copy of the CONNECT of a call that already ended here spliced the rendezvous
+            // Mixes again: END undoes that, and nothing rings.
+            counters.duplicates++;
+            sendEnd(c, ControlMessages.END_HANGUP);
             return;
         }
         Ntor.ServerResult r;
@@ -683,11 +864,23 @@ public final class CallClient {
         listener.onIncoming(call);
     }
 
-    private void onConnected(Call call, ControlMessages.Connected connected) {
+    private void onConnected(Circuit c, Call call, ControlMessages.Connected connected) {
+        if (call != null && call.state == Call.State.ACTIVE && connected.callId() == call.callId) {
+            counters.duplicates++; // the callee answered a copy of the CONNECT again
+            return;
+        }
+        if ((call == null || call.state == Call.State.LOOKING_UP) && endedRecently(connected.callId())) {
+            // A call that ended here (timed out, refused) was connected after all by a late copy
+            // of its CONNECT: hang it up so no splice is left behind.
+            counters.duplicates++;
+            sendEnd(c, ControlMessages.END_HANGUP);
+            return;
+        }
         if (call == null || call.state != Call.State.CONNECTING || connected.callId() != call.callId) {
             counters.unexpected++;
             return;
         }
+        call.request = null;
         try {
             byte[] material = call.handshake.finish(connected.reply())
                     .expand(org.herd.core.crypto.e2e.FrameSealer.KEY_MATERIAL_SIZE);
@@ -704,6 +897,28 @@ public final class CallClient {
 
     void callEnded(Call call) {
         calls.remove(call);
+        Attachment a = call.isCaller() ? attachment(call.zone) : null;
+        if (a != null) {
+            a.lastCallee = call.peer();
+        }
+        endedCallIds[endedCalls++ % endedCallIds.length] = call.callId;
+    }
+
+    private boolean endedRecently(long callId) {
+        for (int i = 0; i < Math.min(endedCalls, endedCallIds.length); i++) {
+            if (endedCallIds[i] == callId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** END on {@code c} to its last hop, {@link ControlMessages#END_COPIES} times. */
+    static void sendEnd(Circuit c, int reason) {
+        byte[] end = new ControlMessages.End(reason).encode();
+        for (int i = 0; i < ControlMessages.END_COPIES; i++) {
+            c.sendControl(RelayCommand.END, c.lastHopIndex(), end);
+        }
     }
 
     Listener listener() {

@@ -134,6 +134,8 @@ public final class Mix {
     private final Reassembler reassembler;
     private final MixCounters counters = new MixCounters();
     private final byte[] cell = new byte[Cell.SIZE];
+    /** The plaintext of an END crossing a splice, kept to send its copies (ControlMessages.END_COPIES). */
+    private final byte[] endCell = new byte[Cell.SIZE];
     // Splices admitted by the Admission: entry prev key -> {peer in, peer out}; released in poll()
     // once the entry is gone or no longer spliced (at most one tick late).
     private final Map<Long, int[]> admitted = new HashMap<>();
@@ -286,14 +288,26 @@ public final class Mix {
         }
         int rc = CellCodec.relayCommand(buffer, offset);
         if (spliced) {
-            if (rc == RelayCommand.DATA || rc == RelayCommand.CONNECTED || rc == RelayCommand.END
-                    || rc == RelayCommand.RESUMED) {
-                crossFromEntry(e, buffer, offset);
-                if (rc == RelayCommand.END) {
+            switch (rc) {
+                case RelayCommand.DATA, RelayCommand.CONNECTED, RelayCommand.RESUMED -> crossFromEntry(e, buffer, offset);
+                case RelayCommand.CONNECT -> {
+                    // A CONNECT re-sent by the caller (its CONNECTED, or the CONNECT past this
+                    // Mix, was lost): the splice exists, so pass it on; the callee answers a
+                    // duplicate with CONNECTED again and never rings twice.
+                    counters.duplicateControl++;
+                    crossFromEntry(e, buffer, offset);
+                }
+                case RelayCommand.RESUME -> onSplicedResume(e, buffer, offset);
+                case RelayCommand.END -> {
+                    System.arraycopy(buffer, offset, endCell, 0, Cell.SIZE);
+                    crossFromEntry(e, buffer, offset);
+                    for (int i = 1; i < ControlMessages.END_COPIES; i++) {
+                        System.arraycopy(endCell, 0, cell, 0, Cell.SIZE);
+                        crossFromEntry(e, cell, 0);
+                    }
                     unspliceEntry(e);
                 }
-            } else {
-                countBad(rc);
+                default -> countBad(rc);
             }
             return;
         }
@@ -307,8 +321,11 @@ public final class Mix {
             }
             case RelayCommand.END -> {
                 // A hang-up that raced a teardown, or the survivor of a parked call hanging up:
-                // nothing left to splice; forget the wait.
-                unpark(e.prev());
+                // nothing left to splice; forget the wait. Otherwise a copy of an END that already
+                // undid the splice (ControlMessages.END_COPIES): nothing to do.
+                if (!unpark(e.prev())) {
+                    counters.duplicateControl++;
+                }
             }
             default -> countBad(rc);
         }
@@ -330,14 +347,38 @@ public final class Mix {
         return m;
     }
 
+    /**
+     * A RESUME on a circuit that is already spliced: at R2 (it spliced this circuit for the call)
+     * the RESUMED was lost and the client re-sent its RESUME, so it is answered again; at the
+     * resuming client's new rendezvous Mix it is passed on to R2, as a re-sent CONNECT is.
+     */
+    private void onSplicedResume(CircuitTable.Entry e, byte[] buffer, int offset) {
+        Long callId = spliceCalls.get(e.prev());
+        counters.duplicateControl++;
+        if (callId == null) {
+            crossFromEntry(e, buffer, offset);
+            return;
+        }
+        byte[] message = reassemble(e.prev(), RelayCommand.RESUME, buffer, offset);
+        if (message == null) {
+            return;
+        }
+        try {
+            if (ControlMessages.Resume.decode(message).callId() == callId) {
+                sendBackward(e, RelayCommand.RESUMED, new ControlMessages.Resumed(callId).encode());
+            } else {
+                counters.unexpectedRelayCommands++;
+            }
+        } catch (MalformedMessageException ex) {
+            counters.malformedMessages++;
+        }
+    }
+
     /** A cell recognised at {@code e}, which is spliced: re-originate it on the other circuit. */
     private void crossFromEntry(CircuitTable.Entry e, byte[] buffer, int offset) {
         CircuitTable.Entry partner = table.get(e.next());
         if (partner != null) {
-            Bytes.putInt(buffer, offset + Cell.CIRCUIT_ID_OFFSET, LinkCircuit.circuitId(partner.prev()));
-            partner.relay().originateBackward(buffer, offset);
-            outlet.send(LinkCircuit.peer(partner.prev()), buffer, offset);
-            counters.splicedCells++;
+            crossTo(partner, buffer, offset);
             return;
         }
         Circuit oc = own.get(e.next());
@@ -366,14 +407,26 @@ public final class Mix {
             countBad(rc);
             return;
         }
+        if (rc != RelayCommand.END) {
+            crossTo(partner, buffer, offset);
+            return;
+        }
+        System.arraycopy(buffer, offset, endCell, 0, Cell.SIZE);
+        crossTo(partner, buffer, offset);
+        for (int i = 1; i < ControlMessages.END_COPIES; i++) {
+            System.arraycopy(endCell, 0, cell, 0, Cell.SIZE);
+            crossTo(partner, cell, 0);
+        }
+        partner.next(LinkCircuit.NONE);
+        retire(oc);
+    }
+
+    /** Re-originates the recognised cell at {@code buffer[offset..]} towards the originator of {@code partner}. */
+    private void crossTo(CircuitTable.Entry partner, byte[] buffer, int offset) {
         Bytes.putInt(buffer, offset + Cell.CIRCUIT_ID_OFFSET, LinkCircuit.circuitId(partner.prev()));
         partner.relay().originateBackward(buffer, offset);
         outlet.send(LinkCircuit.peer(partner.prev()), buffer, offset);
         counters.splicedCells++;
-        if (rc == RelayCommand.END) {
-            partner.next(LinkCircuit.NONE);
-            retire(oc);
-        }
     }
 
     // ---------------------------------------------------------------- circuit set-up and teardown
@@ -472,7 +525,7 @@ public final class Mix {
         CircuitTable.Entry partner = oc.splice == LinkCircuit.NONE ? null : table.get(oc.splice);
         if (partner != null) {
             partner.next(LinkCircuit.NONE);
-            sendBackward(partner, RelayCommand.END, new ControlMessages.End(ControlMessages.END_DESTROYED).encode());
+            sendEnd(partner, ControlMessages.END_DESTROYED);
         }
         oc.splice = LinkCircuit.NONE;
         own.remove(oc.key());
@@ -533,7 +586,7 @@ public final class Mix {
                     resumeOnto(resumer, callId, parked.remove(callId));
                 }
             } else {
-                sendBackward(partner, RelayCommand.END, new ControlMessages.End(reason).encode());
+                sendEnd(partner, reason);
             }
         } else {
             Circuit oc = own.get(e.next());
@@ -591,9 +644,27 @@ public final class Mix {
     }
 
     private void onRegister(CircuitTable.Entry e, ControlMessages.Register m) {
+        ByteBuffer cookie = ByteBuffer.wrap(m.cookie().clone());
+        // A REGISTER re-sent by the client (it got no REGISTERED in time) never makes a second
+        // registration: registered already (the REGISTERED was lost) -> answered again at once;
+        // still with the directory -> dropped, the pending answer will do.
+        Long held = registrations.get(cookie);
+        if (held != null && held == e.prev()) {
+            counters.duplicateControl++;
+            sendBackward(e, RelayCommand.REGISTERED,
+                    new ControlMessages.Registered(ControlMessages.STATUS_OK).encode());
+            return;
+        }
+        for (Map.Entry<Long, ByteBuffer> p : pendingCookies.entrySet()) {
+            long[] request = pendingRequests.get(p.getKey());
+            if (request != null && request[0] == e.prev() && p.getValue().equals(cookie)) {
+                counters.duplicateControl++;
+                return;
+            }
+        }
         long id = nextRequestId++;
         pendingRequests.put(id, new long[] {e.prev(), clock.nanoTime() + config.stepTimeoutNanos()});
-        pendingCookies.put(id, ByteBuffer.wrap(m.cookie().clone()));
+        pendingCookies.put(id, cookie);
         directory.register(id, identity, m);
     }
 
@@ -684,6 +755,11 @@ public final class Mix {
         long[] p = parked.remove(m.callId());
         if (p == null && spliceCalls.containsValue(m.callId()) && !spliceCalls.containsKey(e.prev())) {
             // The call is still spliced here: the RESUME overtook the teardown of the lost half.
+            long[] held = pendingResumes.get(m.callId());
+            if (held != null && held[0] == e.prev()) {
+                counters.duplicateControl++; // a copy of a RESUME already held
+                return;
+            }
             pendingResumes.put(m.callId(), new long[] {e.prev(), clock.nanoTime() + config.resumeWindowNanos()});
             counters.heldResumes++;
             return;
@@ -747,13 +823,22 @@ public final class Mix {
         return admitted.size();
     }
 
-    private void unpark(long entryKey) {
-        parked.values().removeIf(p -> p[0] == entryKey);
+    /** Forgets the parked call whose surviving half is {@code entryKey}; false if there was none. */
+    private boolean unpark(long entryKey) {
+        return parked.values().removeIf(p -> p[0] == entryKey);
     }
 
     private void refuse(CircuitTable.Entry e, int reason) {
         counters.refusedConnects++;
-        sendBackward(e, RelayCommand.END, new ControlMessages.End(reason).encode());
+        sendEnd(e, reason);
+    }
+
+    /** END towards the originator of {@code e}, {@link ControlMessages#END_COPIES} times (END has no acknowledgement). */
+    private void sendEnd(CircuitTable.Entry e, int reason) {
+        byte[] message = new ControlMessages.End(reason).encode();
+        for (int i = 0; i < ControlMessages.END_COPIES; i++) {
+            sendBackward(e, RelayCommand.END, message);
+        }
     }
 
     private Circuit takePooled(IdentityPublicKey target) {
@@ -806,7 +891,7 @@ public final class Mix {
                 it.remove();
                 CircuitTable.Entry e = table.get(p[0]);
                 if (e != null && e.prev() == p[0] && e.next() == LinkCircuit.NONE) {
-                    sendBackward(e, RelayCommand.END, new ControlMessages.End(ControlMessages.END_DESTROYED).encode());
+                    sendEnd(e, ControlMessages.END_DESTROYED);
                 }
             }
         }

@@ -23,6 +23,7 @@ public final class MixCounters {
     long parkedCalls;
     long heldResumes;
     long resumedCalls;
+    long duplicateControl;
 
     /** PADDING (chaff) cells received and discarded. */
     public long chaff() {
@@ -112,5 +113,14 @@ public final class MixCounters {
     /** Parked calls spliced again by a RESUME. */
     public long resumedCalls() {
         return resumedCalls;
+    }
+
+    /**
+     * Re-sent control messages handled as duplicates: a REGISTER already registered (answered
+     * again) or still pending (dropped), a CONNECT or RESUME on a circuit already spliced (passed
+     * on, or at R2 a RESUME answered again), and END copies arriving after the splice is undone.
+     */
+    public long duplicateControl() {
+        return duplicateControl;
     }
 }

@@ -10,7 +10,9 @@ import org.herd.core.wire.RelayCell;
  * {@link #PER_CIRCUIT} per circuit), at
  * most {@link ControlFragment#MAX_MESSAGE} bytes each, and a deadline per partial message read
  * from the injected clock's time. Abuse (bad header, a fragment whose count disagrees with the
- * partial message, a repeated fragment, no free slot) is dropped and counted, never thrown.
+ * partial message, a repeated fragment, no free slot) is dropped and counted, never thrown. A
+ * circuit at its limit that starts another message of a command it already has a partial message
+ * of (a re-sent control message) replaces the oldest of those, counted as superseded.
  * A completed or expired slot is zeroed so no message bytes linger. Not thread-safe.
  */
 public final class Reassembler {
@@ -33,6 +35,7 @@ public final class Reassembler {
     long malformed;
     long overflow;
     long expired;
+    long superseded;
 
     /**
      * At most {@code slots} partial messages in all, at most {@link #PER_CIRCUIT} per circuit (so
@@ -73,8 +76,16 @@ public final class Reassembler {
         int s = find(key, cmd, id);
         if (s < 0) {
             if (partialsOf(key) >= perCircuit) {
-                overflow++;
-                return null;
+                // A sender re-sends a control message that got no answer under a new message id
+                // (CallClient's retransmission); the copy that lost a fragment must not hold the
+                // circuit's slots until it expires, so the new one replaces it.
+                int stale = oldestOf(key, cmd);
+                if (stale < 0) {
+                    overflow++;
+                    return null;
+                }
+                superseded++;
+                release(stale);
             }
             s = free(now);
             if (s < 0) {
@@ -150,6 +161,17 @@ public final class Reassembler {
             n += used[s] && owner[s] == key ? 1 : 0;
         }
         return n;
+    }
+
+    /** The partial message of command {@code cmd} on circuit {@code key} with the earliest deadline, or -1. */
+    private int oldestOf(long key, int cmd) {
+        int oldest = -1;
+        for (int s = 0; s < used.length; s++) {
+            if (used[s] && owner[s] == key && command[s] == cmd && (oldest < 0 || deadline[s] - deadline[oldest] < 0)) {
+                oldest = s;
+            }
+        }
+        return oldest;
     }
 
     private int find(long key, int cmd, int id) {

@@ -41,6 +41,13 @@ public final class ControlMessages {
      */
     public static final int END_AT_CAPACITY = 7;
 
+    /**
+     * Copies of every END a client or Mix originates or passes across a splice, sent back to back
+     * (END has no acknowledgement): a lost END must not leave a call spliced. Receivers treat the
+     * extra copies as no-ops ({@code docs/network.md}, "Lost control cells").
+     */
+    public static final int END_COPIES = 3;
+
     /** Directory status: done. */
     public static final int STATUS_OK = 0;
     /** Directory status: no such client in the zone. */

@@ -99,13 +99,22 @@ class CallLifecycleTest {
         TestNet.ClientNode alice = t.client("alice", "alpha", 0);
         TestNet.ClientNode bob = t.client("bob", "beta", 1);
         t.settle();
-        t.loseDirectoryReplies = 1;
+        // Every copy of the LOOKUP gets no answer: the set-up fails after MAX_SENDS copies, at the
+        // step deadline, with TIMEOUT.
+        t.loseDirectoryReplies = CallClient.MAX_SENDS;
         Call call = alice.client.call(bob.certificate());
         t.net.run();
         assertEquals(Call.State.LOOKING_UP, call.state());
-        t.clock.advance(TimeUnit.SECONDS.toNanos(5) - 1, TimeUnit.NANOSECONDS);
+        for (int i = 1; i < 50; i++) {
+            t.clock.advance(100, TimeUnit.MILLISECONDS);
+            t.tick();
+        }
+        t.clock.advance(TimeUnit.MILLISECONDS.toNanos(100) - 1, TimeUnit.NANOSECONDS);
         t.tick();
         assertEquals(Call.State.LOOKING_UP, call.state());
+        assertEquals(CallClient.MAX_SENDS - 1, alice.client.counters().retransmissions(),
+                "the LOOKUP is re-sent, a bounded number of times");
+        assertEquals(0, t.loseDirectoryReplies, "each copy reached the directory");
         t.clock.advance(1, TimeUnit.NANOSECONDS);
         t.tick();
         assertEquals(Call.State.ENDED, call.state());

@@ -103,6 +103,37 @@ public final class TestNet implements AutoCloseable {
     public int registerRequests;
     /** While positive, directory replies are lost (and this counts down). */
     public int loseDirectoryReplies;
+    /** While true, directory replies are kept in {@link #heldDirectoryReplies} (a slow directory). */
+    public boolean holdDirectoryReplies;
+    /** Directory replies held back; post them with {@code net.post} to deliver them late. */
+    public final List<Runnable> heldDirectoryReplies = new ArrayList<>();
+
+    /**
+     * Drops the {@code nth} RELAY cells (1 = the next one) sent from node {@code from} to node
+     * {@code to}, counting from now, on top of whatever impairment is set. Control messages fit in
+     * one cell except REGISTER, so in a quiet network (no chaff in memory) "the next relay cell
+     * from alice to her Mix after call()" is the LOOKUP, the one after it the CONNECT.
+     */
+    public void dropRelayCells(int from, int to, int... nth) {
+        java.util.function.Function<InMemoryNetwork.Transit, List<InMemoryNetwork.Transit>> before = net.impairment;
+        int[] seen = {0};
+        Set<Integer> drop = new java.util.HashSet<>();
+        for (int n : nth) {
+            drop.add(n);
+        }
+        net.impairment = tr -> {
+            if (tr.from() == from && tr.to() == to
+                    && tr.cell()[org.herd.core.wire.Cell.COMMAND_OFFSET] == org.herd.core.wire.CellCommand.RELAY
+                    && drop.contains(++seen[0])) {
+                droppedCells++;
+                return List.of();
+            }
+            return before.apply(tr);
+        };
+    }
+
+    /** Cells dropped by {@link #dropRelayCells}. */
+    public int droppedCells;
 
     /** A network whose zone directories keep their SQLite files in {@code dir} (a JUnit TempDir). */
     public TestNet(Path dir, String testName, long seed, Mix.Config mixConfig) {
@@ -177,6 +208,10 @@ public final class TestNet implements AutoCloseable {
                     reply -> {
                         if (loseDirectoryReplies > 0) {
                             loseDirectoryReplies--;
+                            return;
+                        }
+                        if (holdDirectoryReplies) {
+                            heldDirectoryReplies.add(reply);
                             return;
                         }
                         net.post(reply);

@@ -22,7 +22,11 @@ class ReassemblerTest {
     }
 
     private static byte[] feed(Reassembler r, long key, byte[] cell, long now) {
-        return r.accept(key, RelayCommand.REGISTER, cell, 0, CellCodec.relayDataLength(cell, 0), now);
+        return feed(r, key, RelayCommand.REGISTER, cell, now);
+    }
+
+    private static byte[] feed(Reassembler r, long key, int cmd, byte[] cell, long now) {
+        return r.accept(key, cmd, cell, 0, CellCodec.relayDataLength(cell, 0), now);
     }
 
     private static byte[] message(int n) {
@@ -104,12 +108,29 @@ class ReassemblerTest {
     }
 
     @Test
+    void aResentMessageReplacesTheCopyThatLostAFragment() {
+        Reassembler r = new Reassembler(8, 1000);
+        byte[] m = message(500);
+        // Two copies each lost their last fragment; the third copy still completes, replacing the oldest.
+        assertNull(feed(r, 1, fragments(1, m).get(0), 0));
+        assertNull(feed(r, 1, fragments(2, m).get(0), 10));
+        List<byte[]> third = fragments(3, m);
+        assertNull(feed(r, 1, third.get(0), 20));
+        assertNull(feed(r, 1, third.get(1), 20));
+        assertArrayEquals(m, feed(r, 1, third.get(2), 20));
+        assertEquals(1, r.superseded);
+        assertEquals(0, r.overflow);
+        assertEquals(1, r.pending(), "copy 2 is still held until it expires");
+    }
+
+    @Test
     void oneCircuitCannotTakeEverySlot() {
         Reassembler r = new Reassembler(8, 1000);
+        int[] commands = {RelayCommand.REGISTER, RelayCommand.LOOKUP};
         for (int id = 0; id < Reassembler.PER_CIRCUIT; id++) {
-            assertNull(feed(r, 1, fragments(id, message(500)).get(0), 0));
+            assertNull(feed(r, 1, commands[id % 2], fragments(id, message(500)).get(0), 0));
         }
-        assertNull(feed(r, 1, fragments(99, message(500)).get(0), 0));
+        assertNull(feed(r, 1, RelayCommand.CONNECT, fragments(99, message(500)).get(0), 0));
         assertEquals(1, r.overflow);
         assertEquals(Reassembler.PER_CIRCUIT, r.pending());
         // Another circuit still gets a slot and completes its message.
