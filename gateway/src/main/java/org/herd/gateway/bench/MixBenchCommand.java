@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.herd.core.crypto.ClientCertificate;
 import org.herd.core.crypto.IdentityKeyPair;
+import org.herd.core.link.LinkConfig;
 import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.crypto.NodeKeys;
@@ -109,6 +110,14 @@ public final class MixBenchCommand implements Callable<Integer> {
     @Option(names = "--mix-socket-buffer-kb", description = "SO_RCVBUF/SO_SNDBUF of the Mixes' sockets, KB; 0: the system's"
             + " (default ${DEFAULT-VALUE}).")
     int mixSocketBufferKb = 4096;
+
+    @Option(names = "--mix-polled-reads", negatable = true, description = "The Mixes read their sockets at slot wake-ups"
+            + " (LinkConfig.polledReads) instead of on every arrival (default: the LinkConfig default).")
+    Boolean mixPolledReads;
+
+    @Option(names = "--mix-jvm-option", hidden = true, description = "Extra JVM option of the measured Mix (profiling:"
+            + " e.g. -XX:+PreserveFramePointer); repeatable.")
+    List<String> mixJvmOptions = new ArrayList<>();
 
     @Option(names = "--json", description = "Only the JSON object on standard output (progress on standard error).")
     boolean json;
@@ -207,7 +216,8 @@ public final class MixBenchCommand implements Callable<Integer> {
         for (int m = 0; m < mixes.size(); m++) {
             Path md = zoneDir.resolve("mixes").resolve(Integer.toString(m));
             mixConfigs.add(writeConfig(md.resolve("mix.properties"), Map.of("network", network.toString(), "keys", md.toString(),
-                    "socket-buffer-bytes", Integer.toString(mixSocketBufferKb * 1024))));
+                    "socket-buffer-bytes", Integer.toString(mixSocketBufferKb * 1024),
+                    "polled-reads", String.valueOf(mixPolledReads != null ? mixPolledReads : LinkConfig.defaults().polledReads()))));
         }
         Path dd = zoneDir.resolve("directory");
         Path directoryConfig = writeConfig(dd.resolve("directory.properties"), Map.of("network", network.toString(), "zone", ZONE,
@@ -230,7 +240,9 @@ public final class MixBenchCommand implements Callable<Integer> {
         Network net = writeNetwork(dir, linkRate);
         List<String> serial = List.of("-Xmx192m", "-XX:+UseSerialGC");
         BenchChild directory = start("directory", serial, dir, "zone-directory", "--config", net.directoryConfig().toString());
-        BenchChild mix = start("mix", List.of("-Xmx" + mixHeapMb + "m", "-XX:+UseSerialGC"), dir,
+        List<String> mixJvm = new ArrayList<>(List.of("-Xmx" + mixHeapMb + "m", "-XX:+UseSerialGC"));
+        mixJvm.addAll(mixJvmOptions);
+        BenchChild mix = start("mix", mixJvm, dir,
                 "mix", "--config", net.mixConfigs().get(0).toString());
         BenchChild other = start("mix2", serial, dir, "mix", "--config", net.mixConfigs().get(1).toString());
         for (BenchChild c : List.of(directory, mix, other)) {

@@ -106,7 +106,10 @@ public final class MixCommand implements Callable<Integer> {
             // utilisation is reported to it during every epoch.
             settings = new MixNode.Settings(self.zone(), keys, self.address(), peers, layout.directories(),
                     layout.clients(), layout.rates(), LinkConfig.builder()
-                            .socketBufferBytes(NetworkLayout.integer(p, "socket-buffer-bytes", 0)).build(),
+                            .socketBufferBytes(NetworkLayout.integer(p, "socket-buffer-bytes", 0))
+                            .polledReads(Boolean.parseBoolean(p.getProperty("polled-reads",
+                                    String.valueOf(LinkConfig.defaults().polledReads())).trim()))
+                            .build(),
                     Mix.Config.defaults(), layout.root(),
                     layout.reportIntervalMillis());
         }

@@ -23,6 +23,7 @@ public final class EndpointCounters {
     final Counter linksUp = new Counter();
     final Counter readPasses = new Counter();
     final Counter polledReads = new Counter();
+    final Counter readCatchUps = new Counter();
 
     /**
      * Passes of the event loop that read the socket (one per Netty read loop: one or more
@@ -36,6 +37,14 @@ public final class EndpointCounters {
     /** Socket reads asked for by the slot driver ({@link LinkEndpoint} polled-read mode). */
     public long polledReads() {
         return polledReads.get();
+    }
+
+    /**
+     * Times a polled endpoint found a backlog (a read pass hit {@link LinkEndpoint#DATAGRAMS_PER_PASS})
+     * and went back to reading on every arrival until a pass found the socket nearly empty.
+     */
+    public long readCatchUps() {
+        return readCatchUps.get();
     }
 
     /** One bit per datagram size 0..2048 received: the sizes an observer of this socket saw. */

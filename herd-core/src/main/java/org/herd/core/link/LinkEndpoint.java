@@ -115,6 +115,13 @@ public final class LinkEndpoint implements AutoCloseable {
     private DatagramChannel channel;
     /** Event loop only: reads are asked for by {@link #pollReads} (autoRead off), not by every arrival. */
     private boolean polledReads;
+    /**
+     * Event loop only: a polled endpoint that found a backlog reads on every arrival (autoRead
+     * on) until a pass finds the socket nearly empty; see {@link #onReadPassEnd}.
+     */
+    private boolean catchingUp;
+    /** Event loop only: datagrams of the read pass under way. */
+    private int passDatagrams;
     private final java.util.function.BooleanSupplier poller = this::pollReads;
     /** Event loop only: whether the last {@link #verify} answered with a HelloVerifyRequest. */
     private boolean lastVerifyReplied;
@@ -331,15 +338,48 @@ public final class LinkEndpoint implements AutoCloseable {
             disablePolledReads();
             return false;
         }
-        counters.polledReads.increment();
-        channel.read();
+        if (!catchingUp) {
+            counters.polledReads.increment();
+            channel.read();
+        }
         return true;
+    }
+
+    /**
+     * The end of a read pass (event loop only). Polled reads read at most
+     * {@link #DATAGRAMS_PER_PASS} per slot-driver wake-up; when a pass hits that bound the socket
+     * holds a backlog (the loop was late, or arrivals outran the polls), and waiting for the next
+     * wake-ups would let it grow until the kernel drops datagrams, while the driver spends its
+     * turns catching up late slots. So the endpoint reads on every arrival again (Netty's level
+     * triggered reads keep going while data is queued, between the loop's other tasks) until a
+     * pass takes less than a quarter of the bound, then goes back to polled reads.
+     */
+    private void onReadPassEnd() {
+        int n = passDatagrams;
+        passDatagrams = 0;
+        if (!polledReads || !channel.isActive()) {
+            return;
+        }
+        if (!catchingUp && n >= DATAGRAMS_PER_PASS) {
+            catchingUp = true;
+            counters.readCatchUps.increment();
+            channel.config().setAutoRead(true);
+        } else if (catchingUp && n < DATAGRAMS_PER_PASS / 4) {
+            catchingUp = false;
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** Whether a polled endpoint is reading on every arrival to clear a backlog (event loop only; tests). */
+    boolean catchingUp() {
+        return catchingUp;
     }
 
     /** Back to reading on every arrival (autoRead on; event loop only). */
     void disablePolledReads() {
         if (polledReads) {
             polledReads = false;
+            catchingUp = false;
             if (channel.isActive()) {
                 channel.config().setAutoRead(true);
             }
@@ -663,12 +703,14 @@ public final class LinkEndpoint implements AutoCloseable {
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            passDatagrams++;
             onDatagram(packet.sender(), packet.content());
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             counters.readPasses.increment();
+            onReadPassEnd();
         }
 
         @Override

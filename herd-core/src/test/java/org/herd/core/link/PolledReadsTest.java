@@ -76,7 +76,8 @@ class PolledReadsTest {
         List<Link> clientLinks = new ArrayList<>();
         LinkEndpoint endpoint = pacedServerWithClients(clientLinks);
         // The Mix's loop is busy (a late wake-up) while a backlog of six recvmmsg batches queues
-        // on its socket; the next polled read must take all of it, not one batch per poll.
+        // on its socket; it must be read at once (one bounded pass, then reads on arrival until
+        // the socket is nearly empty), not one batch per poll.
         int perClient = 12;
         int backlog = CLIENTS * perClient;
         java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
@@ -110,6 +111,16 @@ class PolledReadsTest {
         long passes = c.readPasses() - passes0;
         System.out.println("backlog of " + backlog + " datagrams read in " + passes + " passes");
         assertEquals(backlog, c.datagramsIn() - datagrams0, "every queued datagram was read");
+        assertEquals(1, c.readCatchUps(), "a pass that hit the bound switched to reading on every arrival");
+        // One more arrival: a short pass, and the endpoint is back to polled reads.
+        Link first = clientLinks.get(0);
+        first.eventLoop().submit(() -> first.transmit(chaff, 0)).get(5, TimeUnit.SECONDS);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (c.datagramsIn() - datagrams0 < backlog + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(!endpoint.eventLoop().submit(endpoint::catchingUp).get(5, TimeUnit.SECONDS),
+                "back to polled reads once a pass found the socket nearly empty");
         int atMost = (backlog + LinkEndpoint.DATAGRAMS_PER_PASS - 1) / LinkEndpoint.DATAGRAMS_PER_PASS;
         assertTrue(passes <= atMost, "the backlog (" + backlog / 16 + " recvmmsg batches) was read in " + atMost
                 + " pass(es) of up to " + LinkEndpoint.DATAGRAMS_PER_PASS + " datagrams, not one batch per poll: " + passes + " passes");
