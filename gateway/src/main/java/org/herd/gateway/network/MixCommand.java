@@ -107,8 +107,7 @@ public final class MixCommand implements Callable<Integer> {
             settings = new MixNode.Settings(self.zone(), keys, self.address(), peers, layout.directories(),
                     layout.clients(), layout.rates(), LinkConfig.builder()
                             .socketBufferBytes(NetworkLayout.integer(p, "socket-buffer-bytes", 0))
-                            .polledReads(Boolean.parseBoolean(p.getProperty("polled-reads",
-                                    String.valueOf(LinkConfig.defaults().polledReads())).trim()))
+                            .polledReads(NetworkLayout.bool(p, "polled-reads", LinkConfig.defaults().polledReads()))
                             .build(),
                     Mix.Config.defaults(), layout.root(),
                     layout.reportIntervalMillis());

@@ -284,6 +284,19 @@ public final class NetworkLayout {
         return (int) v;
     }
 
+    /** An optional {@code true}/{@code false} key; IllegalArgumentException naming it for anything else. */
+    static boolean bool(Properties p, String key, boolean dflt) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        return switch (v.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("key '" + key + "': '" + v.trim() + "' is not true or false");
+        };
+    }
+
     /** A hex Ed25519 public key. */
     static IdentityPublicKey key(String hex) {
         try {
