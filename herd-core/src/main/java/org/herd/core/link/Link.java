@@ -27,9 +27,9 @@ import org.herd.core.wire.Cell;
  * over IPv6, 341 bytes, 136.4 kbit/s, 2.1x.
  *
  * <p><b>Record layer.</b> Bouncy Castle runs the handshake (cookie exchange, retransmissions,
- * certificates) and keeps every record of content type 20, 21 and 22 after it: change_cipher_spec,
- * alerts, close_notify, handshake retransmissions. Application data (type 23, the cells) does not
- * go through Bouncy Castle: it is sealed and opened by {@link DtlsRecordCipher}, with keys taken
+ * certificates). Application data (type 23, the cells) and alerts (type 21: close_notify and
+ * fatal alerts, sent by {@link #close} and received from the peer) do not go through Bouncy
+ * Castle: they are sealed and opened by {@link DtlsRecordCipher}, with keys taken
  * at handshake completion from the RFC 5705 exporter (label {@code "EXPERIMENTAL herd link
  * records v1"}, 40 bytes: a key and a 4-byte salt per direction; the extended master secret of
  * RFC 7627 is required by both sides), in exactly the format Bouncy Castle would write (AES-128-GCM,
@@ -38,6 +38,16 @@ import org.herd.core.wire.Cell;
  * that a late alert from Bouncy Castle carries a small epoch-1 sequence number. Received
  * application data goes through our 64-record replay window ({@code RecordReplayWindow}, checked
  * before the tag, moved only by authenticated records).
+ *
+ * <p><b>Bouncy Castle's state is dropped early.</b> After the handshake Bouncy Castle is needed
+ * for one thing only: answering a retransmission of the peer's last flight (the peer lost our
+ * final one) with ours again. A peer sends a record under our keys only once its handshake is
+ * complete, i.e. once it has our Finished; so the first record of the peer that our record layer
+ * opens (a cell or an alert) releases the {@code DTLSTransport} and everything it holds (record
+ * layer, security parameters, the parsed peer certificate, the retained flight, its AEAD ciphers:
+ * about 8 KB per link). Until then, handshake records, change_cipher_spec and alerts our keys do
+ * not open go to Bouncy Castle as before; after it, they are dropped and counted
+ * ({@link LinkCounters#lateControlDropped()}).
  *
  * <p><b>Allocation and cost.</b> Our code allocates, per record, one Netty {@code DatagramPacket}
  * (socket buffers are pooled) and the {@code GCMParameterSpec} the JCA needs per record; inside
@@ -49,11 +59,19 @@ import org.herd.core.wire.Cell;
  *
  * <p><b>Drops.</b> Malformed datagrams, records failing authentication, replays and wrong-size
  * plaintexts are dropped and counted in {@link #counters()}; none of them brings the link down.
- * Only a fatal alert from the peer, close_notify, a local close or a socket error do.
+ * Only a fatal alert from the peer, close_notify, a local close or a socket error do (a forged
+ * alert fails the tag and is counted like a forged cell).
  */
 public final class Link {
 
-    private static final int APPLICATION_DATA = 23;
+    private static final int APPLICATION_DATA = DtlsRecordCipher.APPLICATION_DATA;
+    private static final int ALERT = DtlsRecordCipher.ALERT;
+    private static final int HANDSHAKE = 22;
+    /** Alert levels and the descriptions we send (RFC 5246 §7.2). */
+    static final int ALERT_WARNING = 1;
+    static final int ALERT_FATAL = 2;
+    static final int CLOSE_NOTIFY = 0;
+    static final int INTERNAL_ERROR = 80;
 
     private final LinkEndpoint endpoint;
     private final InetSocketAddress remote;
@@ -72,6 +90,14 @@ public final class Link {
     private volatile LinkFailureReason closeReason;
     private volatile IdentityPublicKey peerIdentity;
     private volatile int cipherSuite = -1;
+    /**
+     * Bouncy Castle's connection state (record layer, security parameters, the peer's parsed
+     * certificate, its retained last handshake flight, its own AEAD ciphers): about 8 KB per link,
+     * needed only to answer a retransmission of the peer's last flight (the peer lost our final
+     * one). Released at the first record of the peer our record layer opens: the peer only sends
+     * with our keys once its handshake is complete, so it has our Finished and will not
+     * retransmit. Event loop only.
+     */
     private DTLSTransport dtls;
     /** Event loop only, once up: our application-data record protection. */
     private DtlsRecordCipher records;
@@ -185,7 +211,7 @@ public final class Link {
         return true;
     }
 
-    /** Closes the link (sends close_notify if up). Any thread; idempotent. */
+    /** Closes the link (sends close_notify, sealed by our record layer, if up). Any thread; idempotent. */
     public void close() {
         if (endpoint.eventLoop().inEventLoop()) {
             closeOnLoop(LinkFailureReason.CLOSED_LOCALLY);
@@ -201,16 +227,49 @@ public final class Link {
                 transport.abortHandshake(); // the handshake thread fails and reports via handshakeFailed
             }
             case UP -> {
-                try {
-                    dtls.close(); // close_notify
-                } catch (IOException e) {
-                    // closing anyway
-                }
+                sendAlert(ALERT_WARNING, CLOSE_NOTIFY);
                 down(reason);
             }
             case CLOSED -> {
             }
         }
+    }
+
+    /**
+     * Event loop: sends a fatal alert ({@code description}, RFC 5246 §7.2) and closes the link
+     * with {@code reason}; the peer closes with {@link LinkFailureReason#PEER_FATAL_ALERT}.
+     */
+    void failWithAlert(int description, LinkFailureReason reason) {
+        if (state == LinkState.UP) {
+            sendAlert(ALERT_FATAL, description);
+            down(reason);
+        } else {
+            closeOnLoop(reason);
+        }
+    }
+
+    /**
+     * Event loop, link up: one alert record, sealed by our record layer in the sequence-number
+     * space of the cells (Bouncy Castle's record layer is not used for it, also while we still
+     * hold it: the peer opens alerts with our keys first). Flushed at once: a close follows.
+     */
+    private void sendAlert(int level, int description) {
+        if (sendSequence > DtlsRecordCipher.MAX_SEQUENCE) {
+            return; // no nonce left to protect it with
+        }
+        // Not the endpoint's plaintext buffer: a cell handler may close the link while it reads a cell there.
+        byte[] alert = {(byte) level, (byte) description};
+        int n = records.seal(ALERT, sendSequence++, alert, 0, 2, sealed, 0);
+        sendDatagram(sealed, 0, n, true);
+    }
+
+    /** True while the link holds Bouncy Castle's connection state (tests: it is released once the peer's first record is opened). */
+    boolean holdsDtlsState() {
+        return dtls != null;
+    }
+
+    private void releaseDtlsState() {
+        dtls = null;
     }
 
     private void requireEventLoop() {
@@ -334,7 +393,7 @@ public final class Link {
             // matter: a cookie-verified ClientHello (peer restart), or on the server a
             // retransmission of the client's last flight, which BC's retransmit handler needs
             // complete (epoch-0 messages included) before it resends our lost final flight.
-            if (type != 22 || endpoint.tryReplaceByNewHandshake(this, d, length)) {
+            if (type != HANDSHAKE || endpoint.tryReplaceByNewHandshake(this, d, length)) {
                 counters.controlRecords.increment();
                 return;
             }
@@ -343,8 +402,22 @@ public final class Link {
             // closes the link: an unauthenticated 13-byte datagram must not do that.
             malformed();
             return;
+        } else if (type == ALERT && epoch == records.epoch()) {
+            // Our alerts (close_notify, fatal) are sealed by our record layer; only while we
+            // still hold BC's state may an alert of BC's own (sent by the peer's BC when its
+            // handshake state failed) fail our tag and be BC's to read.
+            if (receiveAlert(d, length, seq) || dtls == null) {
+                return;
+            }
         }
-        // A control record (handshake retransmission, change_cipher_spec, alert): Bouncy Castle's.
+        if (dtls == null) {
+            // BC's state is released: the peer has our Finished, so a handshake record here is a
+            // late duplicate (or a forgery), an alert of another epoch is not ours; nothing to answer.
+            counters.controlRecords.increment();
+            counters.lateControlDropped.increment();
+            return;
+        }
+        // A control record (handshake retransmission, change_cipher_spec, BC's alert): Bouncy Castle's.
         transport.setPending(d, length);
         int n = receiveFromDtls();
         while (n >= 0 && transport.hasPending() && state == LinkState.UP) {
@@ -361,6 +434,56 @@ public final class Link {
             return;
         }
         counters.controlRecords.increment(); // BC handled or dropped it
+    }
+
+    /**
+     * An alert record of the current epoch: opened with our keys (replay window first, like
+     * cells). close_notify closes the link ({@link LinkFailureReason#CLOSED_BY_PEER}), a fatal
+     * alert closes it ({@link LinkFailureReason#PEER_FATAL_ALERT}), a warning is counted and
+     * ignored (RFC 5246 §7.2). Returns false if the tag did not verify (the caller decides whose
+     * record it may still be); every other outcome is handled and counted here.
+     */
+    private boolean receiveAlert(byte[] d, int length, long seq) {
+        int n = records.open(ALERT, d, 0, length, plaintext, 0);
+        if (n == DtlsRecordCipher.MALFORMED) {
+            malformed();
+            return true;
+        }
+        if (n < 0) {
+            if (dtls == null) {
+                authenticationFailure();
+            }
+            return false;
+        }
+        if (replayWindow.isReplay(seq)) {
+            counters.replaysDropped.increment();
+            endpoint.counters().replaysDropped.increment();
+            return true;
+        }
+        replayWindow.accept(seq);
+        peerRecordOpened();
+        if (n != 2) {
+            counters.wrongSizePlaintexts.increment();
+            endpoint.counters().wrongSizePlaintexts.increment();
+            return true;
+        }
+        counters.controlRecords.increment();
+        int level = plaintext[0] & 0xFF;
+        int description = plaintext[1] & 0xFF;
+        if (description == CLOSE_NOTIFY) {
+            down(LinkFailureReason.CLOSED_BY_PEER);
+        } else if (level == ALERT_FATAL) {
+            down(LinkFailureReason.PEER_FATAL_ALERT);
+        }
+        return true;
+    }
+
+    /** An authenticated record of the peer: it completed its handshake, BC's state is no longer needed. */
+    private void peerRecordOpened() {
+        lastAuthenticNanos = endpoint.config().clock().nanoTime();
+        if (dtls != null) {
+            releaseDtlsState();
+        }
     }
 
     /**
@@ -392,6 +515,7 @@ public final class Link {
             return;
         }
         replayWindow.accept(seq);
+        peerRecordOpened();
         deliver(n);
     }
 
@@ -401,7 +525,6 @@ public final class Link {
     }
 
     private void deliver(int n) {
-        lastAuthenticNanos = endpoint.config().clock().nanoTime();
         if (n != Cell.SIZE) {
             counters.wrongSizePlaintexts.increment();
             endpoint.counters().wrongSizePlaintexts.increment();

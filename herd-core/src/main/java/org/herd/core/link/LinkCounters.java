@@ -20,6 +20,7 @@ public final class LinkCounters {
     final Counter wrongSizePlaintexts = new Counter();
     final Counter handlerErrors = new Counter();
     final Counter controlRecords = new Counter();
+    final Counter lateControlDropped = new Counter();
 
     LinkCounters() {
     }
@@ -88,6 +89,17 @@ public final class LinkCounters {
         return controlRecords.get();
     }
 
+    /**
+     * Of {@link #controlRecords()}: records dropped unread because the link no longer holds Bouncy
+     * Castle's handshake state (released once the peer's first record was opened): late
+     * retransmissions of the peer's handshake messages, alerts of another epoch, or forgeries of
+     * those. (Epoch-0 records other than handshake messages are dropped in any case and not
+     * counted here.)
+     */
+    public long lateControlDropped() {
+        return lateControlDropped.get();
+    }
+
     /** Exceptions thrown by the {@link CellHandler} (caught and counted; the link stays up). */
     public long handlerErrors() {
         return handlerErrors.get();
@@ -98,6 +110,6 @@ public final class LinkCounters {
         return "LinkCounters[in=" + datagramsIn() + "/" + bytesIn() + "B out=" + datagramsOut() + "/" + bytesOut()
                 + "B cellsIn=" + cellsIn() + " cellsOut=" + cellsOut() + " malformed=" + malformedDropped()
                 + " authFail=" + authenticationFailures() + " replays=" + replaysDropped()
-                + " wrongSize=" + wrongSizePlaintexts() + " control=" + controlRecords() + "]";
+                + " wrongSize=" + wrongSizePlaintexts() + " control=" + controlRecords() + " lateControl=" + lateControlDropped() + "]";
     }
 }

@@ -21,6 +21,9 @@ final class UdpRelay implements AutoCloseable {
     private final Thread thread;
     private final List<byte[]> fromClient = new ArrayList<>();
     private volatile SocketAddress client;
+    /** Server→client datagrams this returns true for are dropped (and not forwarded); null: none. */
+    private volatile java.util.function.Predicate<byte[]> dropToClient;
+    private final java.util.concurrent.atomic.AtomicInteger droppedToClient = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
 
     UdpRelay(String host, InetSocketAddress server) throws IOException {
@@ -44,7 +47,10 @@ final class UdpRelay implements AutoCloseable {
                 socket.receive(p);
                 byte[] data = java.util.Arrays.copyOf(p.getData(), p.getLength());
                 if (p.getSocketAddress().equals(server)) {
-                    if (client != null) {
+                    java.util.function.Predicate<byte[]> drop = dropToClient;
+                    if (drop != null && drop.test(data)) {
+                        droppedToClient.incrementAndGet();
+                    } else if (client != null) {
                         socket.send(new DatagramPacket(data, data.length, client));
                     }
                 } else {
@@ -62,6 +68,16 @@ final class UdpRelay implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Drops the server→client datagrams {@code drop} returns true for (called on the relay thread). */
+    void dropToClient(java.util.function.Predicate<byte[]> drop) {
+        this.dropToClient = drop;
+    }
+
+    /** Server→client datagrams dropped so far. */
+    int droppedToClient() {
+        return droppedToClient.get();
     }
 
     /** Copies of the client→server datagrams so far. */
