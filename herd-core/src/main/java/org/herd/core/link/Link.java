@@ -77,8 +77,10 @@ public final class Link {
     private final InetSocketAddress remote;
     private final boolean initiator;
     private final LinkCounters counters = new LinkCounters();
-    private final HandshakeOutcome outcome = new HandshakeOutcome();
-    private final LinkTransport transport;
+    /** Until the link is up: what the handshake learnt. Dropped then (the handshake thread is done with it). */
+    private HandshakeOutcome outcome = new HandshakeOutcome();
+    /** BC's datagram adapter: until BC's state is released (BC holds it too; event loop once up). */
+    private LinkTransport transport;
     private final RecordReplayWindow replayWindow = new RecordReplayWindow();
     /** Receive buffer for plaintexts (ours and BC's control records): the endpoint's, shared by its links (event loop only). */
     private final byte[] plaintext;
@@ -207,7 +209,7 @@ public final class Link {
         }
         int n = records.seal(sendSequence++, buf, off, len, sealed, 0);
         sendDatagram(sealed, 0, n, false);
-        counters.cellsOut.increment();
+        counters.increment(LinkCounters.CELLS_OUT);
         return true;
     }
 
@@ -270,6 +272,7 @@ public final class Link {
 
     private void releaseDtlsState() {
         dtls = null;
+        transport = null; // the datagram adapter BC pulled from: nothing reads it any more
     }
 
     private void requireEventLoop() {
@@ -308,7 +311,7 @@ public final class Link {
         this.cipherSuite = outcome.cipherSuite;
         this.minRecordLength = DtlsSuites.aeadExpansion(cipherSuite);
         byte[] material = outcome.recordKeyMaterial;
-        outcome.recordKeyMaterial = null;
+        outcome = null;
         // Epoch 1: the first epoch after the handshake (RFC 6347 §4.1), the one BC protects its Finished with.
         this.records = initiator ? DtlsRecordCipher.forClient(material, 1) : DtlsRecordCipher.forServer(material, 1);
         DtlsRecordCipher.wipe(material);
@@ -352,8 +355,8 @@ public final class Link {
 
     /** One datagram from {@link #remote}; {@code d} is the endpoint's scratch buffer. */
     void onDatagram(byte[] d, int length) {
-        counters.datagramsIn.increment();
-        counters.bytesIn.add(length);
+        counters.increment(LinkCounters.DATAGRAMS_IN);
+        counters.add(LinkCounters.BYTES_IN, length);
         switch (state) {
             case HANDSHAKING -> {
                 if (!transport.offerHandshakeDatagram(java.util.Arrays.copyOf(d, length))) {
@@ -394,7 +397,7 @@ public final class Link {
             // retransmission of the client's last flight, which BC's retransmit handler needs
             // complete (epoch-0 messages included) before it resends our lost final flight.
             if (type != HANDSHAKE || endpoint.tryReplaceByNewHandshake(this, d, length)) {
-                counters.controlRecords.increment();
+                counters.increment(LinkCounters.CONTROL_RECORDS);
                 return;
             }
         } else if (recordLength < minRecordLength) {
@@ -413,8 +416,8 @@ public final class Link {
         if (dtls == null) {
             // BC's state is released: the peer has our Finished, so a handshake record here is a
             // late duplicate (or a forgery), an alert of another epoch is not ours; nothing to answer.
-            counters.controlRecords.increment();
-            counters.lateControlDropped.increment();
+            counters.increment(LinkCounters.CONTROL_RECORDS);
+            counters.increment(LinkCounters.LATE_CONTROL_DROPPED);
             return;
         }
         // A control record (handshake retransmission, change_cipher_spec, BC's alert): Bouncy Castle's.
@@ -433,7 +436,7 @@ public final class Link {
             down(LinkFailureReason.CLOSED_BY_PEER);
             return;
         }
-        counters.controlRecords.increment(); // BC handled or dropped it
+        counters.increment(LinkCounters.CONTROL_RECORDS); // BC handled or dropped it
     }
 
     /**
@@ -456,18 +459,18 @@ public final class Link {
             return false;
         }
         if (replayWindow.isReplay(seq)) {
-            counters.replaysDropped.increment();
+            counters.increment(LinkCounters.REPLAYS_DROPPED);
             endpoint.counters().replaysDropped.increment();
             return true;
         }
         replayWindow.accept(seq);
         peerRecordOpened();
         if (n != 2) {
-            counters.wrongSizePlaintexts.increment();
+            counters.increment(LinkCounters.WRONG_SIZE_PLAINTEXTS);
             endpoint.counters().wrongSizePlaintexts.increment();
             return true;
         }
-        counters.controlRecords.increment();
+        counters.increment(LinkCounters.CONTROL_RECORDS);
         int level = plaintext[0] & 0xFF;
         int description = plaintext[1] & 0xFF;
         if (description == CLOSE_NOTIFY) {
@@ -501,7 +504,7 @@ public final class Link {
             return;
         }
         if (replayWindow.isReplay(seq)) {
-            counters.replaysDropped.increment();
+            counters.increment(LinkCounters.REPLAYS_DROPPED);
             endpoint.counters().replaysDropped.increment();
             return;
         }
@@ -520,21 +523,21 @@ public final class Link {
     }
 
     private void authenticationFailure() {
-        counters.authenticationFailures.increment();
+        counters.increment(LinkCounters.AUTHENTICATION_FAILURES);
         endpoint.counters().authenticationFailures.increment();
     }
 
     private void deliver(int n) {
         if (n != Cell.SIZE) {
-            counters.wrongSizePlaintexts.increment();
+            counters.increment(LinkCounters.WRONG_SIZE_PLAINTEXTS);
             endpoint.counters().wrongSizePlaintexts.increment();
             return;
         }
-        counters.cellsIn.increment();
+        counters.increment(LinkCounters.CELLS_IN);
         try {
             cellHandler.onCell(this, plaintext, 0);
         } catch (RuntimeException e) {
-            counters.handlerErrors.increment();
+            counters.increment(LinkCounters.HANDLER_ERRORS);
         }
     }
 
@@ -565,12 +568,12 @@ public final class Link {
                 return;
             }
             // Application data under BC's keys: our peers never send it; not delivered.
-            counters.controlRecords.increment();
+            counters.increment(LinkCounters.CONTROL_RECORDS);
         }
     }
 
     private void malformed() {
-        counters.malformedDropped.increment();
+        counters.increment(LinkCounters.MALFORMED_DROPPED);
         endpoint.counters().malformedDropped.increment();
     }
 
@@ -583,8 +586,8 @@ public final class Link {
      */
     void sendDatagram(byte[] buf, int off, int len, boolean flushNow) {
         endpoint.write(buf, off, len, remote, flushNow);
-        counters.datagramsOut.increment();
-        counters.bytesOut.add(len);
+        counters.increment(LinkCounters.DATAGRAMS_OUT);
+        counters.add(LinkCounters.BYTES_OUT, len);
         endpoint.counters().datagramsOut.addShared(1);
         endpoint.counters().bytesOut.addShared(len);
     }

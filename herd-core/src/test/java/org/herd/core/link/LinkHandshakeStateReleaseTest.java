@@ -81,6 +81,10 @@ class LinkHandshakeStateReleaseTest {
 
         cellToServer(out);
         assertFalse(holds(in), "server released BC's state at the client's first cell");
+        assertNull(in.eventLoop().submit(in::transport).get(LinkFixture.TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                "and the datagram adapter BC pulled from");
+        assertNull(in.eventLoop().submit(in::outcome).get(LinkFixture.TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                "the handshake outcome went when the link came up");
         assertTrue(holds(out), "client still holds it: it has opened nothing of the server's");
         cellToClient(in);
         assertFalse(holds(out), "client released it at the server's first cell");
