@@ -229,24 +229,16 @@ public final class Link {
                 transport.abortHandshake(); // the handshake thread fails and reports via handshakeFailed
             }
             case UP -> {
-                sendAlert(ALERT_WARNING, CLOSE_NOTIFY);
+                // A protocol error of ours is a fatal alert to the peer (RFC 5246 §7.2.2), any other close a close_notify.
+                if (reason == LinkFailureReason.PROTOCOL_ERROR) {
+                    sendAlert(ALERT_FATAL, INTERNAL_ERROR);
+                } else {
+                    sendAlert(ALERT_WARNING, CLOSE_NOTIFY);
+                }
                 down(reason);
             }
             case CLOSED -> {
             }
-        }
-    }
-
-    /**
-     * Event loop: sends a fatal alert ({@code description}, RFC 5246 §7.2) and closes the link
-     * with {@code reason}; the peer closes with {@link LinkFailureReason#PEER_FATAL_ALERT}.
-     */
-    void failWithAlert(int description, LinkFailureReason reason) {
-        if (state == LinkState.UP) {
-            sendAlert(ALERT_FATAL, description);
-            down(reason);
-        } else {
-            closeOnLoop(reason);
         }
     }
 

@@ -133,11 +133,14 @@ class LinkHandshakeStateReleaseTest {
         Link out = links[0];
         Link in = links[1];
 
-        in.eventLoop().submit(() -> in.failWithAlert(Link.INTERNAL_ERROR, LinkFailureReason.PROTOCOL_ERROR))
+        // A protocol error on the server's side: it sends a fatal internal_error alert.
+        in.eventLoop().submit(() -> in.closeOnLoop(LinkFailureReason.PROTOCOL_ERROR))
                 .get(LinkFixture.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(LinkFailureReason.PROTOCOL_ERROR, LinkFixture.poll(server.downs));
         assertEquals(LinkFailureReason.PEER_FATAL_ALERT, LinkFixture.poll(client.downs));
         assertEquals(LinkFailureReason.PEER_FATAL_ALERT, out.closeReason());
+        byte[] alert = relay.lastFromServer(21);
+        assertEquals(ALERT_RECORD, alert.length, "one alert sealed by our record layer");
     }
 
     @Test

@@ -20,6 +20,7 @@ final class UdpRelay implements AutoCloseable {
     private final InetSocketAddress server;
     private final Thread thread;
     private final List<byte[]> fromClient = new ArrayList<>();
+    private final List<byte[]> fromServer = new ArrayList<>();
     private volatile SocketAddress client;
     /** Server→client datagrams this returns true for are dropped (and not forwarded); null: none. */
     private volatile java.util.function.Predicate<byte[]> dropToClient;
@@ -47,6 +48,9 @@ final class UdpRelay implements AutoCloseable {
                 socket.receive(p);
                 byte[] data = java.util.Arrays.copyOf(p.getData(), p.getLength());
                 if (p.getSocketAddress().equals(server)) {
+                    synchronized (fromServer) {
+                        fromServer.add(data);
+                    }
                     java.util.function.Predicate<byte[]> drop = dropToClient;
                     if (drop != null && drop.test(data)) {
                         droppedToClient.incrementAndGet();
@@ -89,7 +93,17 @@ final class UdpRelay implements AutoCloseable {
 
     /** The last client→server datagram of DTLS content type {@code type}. */
     byte[] lastFromClient(int type) {
-        List<byte[]> all = fromClient();
+        return last(fromClient(), type);
+    }
+
+    /** The last server→client datagram (forwarded or dropped) of DTLS content type {@code type}. */
+    byte[] lastFromServer(int type) {
+        synchronized (fromServer) {
+            return last(new ArrayList<>(fromServer), type);
+        }
+    }
+
+    private static byte[] last(List<byte[]> all, int type) {
         for (int i = all.size() - 1; i >= 0; i--) {
             if ((all.get(i)[0] & 0xFF) == type) {
                 return all.get(i);
