@@ -27,9 +27,9 @@ import org.herd.core.wire.Cell;
  * over IPv6, 341 bytes, 136.4 kbit/s, 2.1x.
  *
  * <p><b>Record layer.</b> Bouncy Castle runs the handshake (cookie exchange, retransmissions,
- * certificates) and keeps every record of content type 20, 21 and 22 after it: change_cipher_spec,
- * alerts, close_notify, handshake retransmissions. Application data (type 23, the cells) does not
- * go through Bouncy Castle: it is sealed and opened by {@link DtlsRecordCipher}, with keys taken
+ * certificates). Application data (type 23, the cells) and alerts (type 21: close_notify and
+ * fatal alerts, sent by {@link #close} and received from the peer) do not go through Bouncy
+ * Castle: they are sealed and opened by {@link DtlsRecordCipher}, with keys taken
  * at handshake completion from the RFC 5705 exporter (label {@code "EXPERIMENTAL herd link
  * records v1"}, 40 bytes: a key and a 4-byte salt per direction; the extended master secret of
  * RFC 7627 is required by both sides), in exactly the format Bouncy Castle would write (AES-128-GCM,
@@ -38,6 +38,16 @@ import org.herd.core.wire.Cell;
  * that a late alert from Bouncy Castle carries a small epoch-1 sequence number. Received
  * application data goes through our 64-record replay window ({@code RecordReplayWindow}, checked
  * before the tag, moved only by authenticated records).
+ *
+ * <p><b>Bouncy Castle's state is dropped early.</b> After the handshake Bouncy Castle is needed
+ * for one thing only: answering a retransmission of the peer's last flight (the peer lost our
+ * final one) with ours again. A peer sends a record under our keys only once its handshake is
+ * complete, i.e. once it has our Finished; so the first record of the peer that our record layer
+ * opens (a cell or an alert) releases the {@code DTLSTransport} and everything it holds (record
+ * layer, security parameters, the parsed peer certificate, the retained flight, its AEAD ciphers:
+ * 9.2 of the 11.6 KB an inbound link held, by a JOL walk). Until then, handshake records,
+ * change_cipher_spec and alerts our keys do not open go to Bouncy Castle as before; after it,
+ * they are dropped and counted ({@link LinkCounters#lateControlDropped()}).
  *
  * <p><b>Allocation and cost.</b> Our code allocates, per record, one Netty {@code DatagramPacket}
  * (socket buffers are pooled) and the {@code GCMParameterSpec} the JCA needs per record; inside
@@ -49,18 +59,28 @@ import org.herd.core.wire.Cell;
  *
  * <p><b>Drops.</b> Malformed datagrams, records failing authentication, replays and wrong-size
  * plaintexts are dropped and counted in {@link #counters()}; none of them brings the link down.
- * Only a fatal alert from the peer, close_notify, a local close or a socket error do.
+ * Only a fatal alert from the peer, close_notify, a local close or a socket error do (a forged
+ * alert fails the tag and is counted like a forged cell).
  */
 public final class Link {
 
-    private static final int APPLICATION_DATA = 23;
+    private static final int APPLICATION_DATA = DtlsRecordCipher.APPLICATION_DATA;
+    private static final int ALERT = DtlsRecordCipher.ALERT;
+    private static final int HANDSHAKE = 22;
+    /** Alert levels and the descriptions we send (RFC 5246 §7.2). */
+    static final int ALERT_WARNING = 1;
+    static final int ALERT_FATAL = 2;
+    static final int CLOSE_NOTIFY = 0;
+    static final int INTERNAL_ERROR = 80;
 
     private final LinkEndpoint endpoint;
     private final InetSocketAddress remote;
     private final boolean initiator;
     private final LinkCounters counters = new LinkCounters();
-    private final HandshakeOutcome outcome = new HandshakeOutcome();
-    private final LinkTransport transport;
+    /** Until the link is up: what the handshake learnt. Dropped then (the handshake thread is done with it). */
+    private HandshakeOutcome outcome = new HandshakeOutcome();
+    /** BC's datagram adapter: until BC's state is released (BC holds it too; event loop once up). */
+    private LinkTransport transport;
     private final RecordReplayWindow replayWindow = new RecordReplayWindow();
     /** Receive buffer for plaintexts (ours and BC's control records): the endpoint's, shared by its links (event loop only). */
     private final byte[] plaintext;
@@ -72,6 +92,14 @@ public final class Link {
     private volatile LinkFailureReason closeReason;
     private volatile IdentityPublicKey peerIdentity;
     private volatile int cipherSuite = -1;
+    /**
+     * Bouncy Castle's connection state (record layer, security parameters, the peer's parsed
+     * certificate, its retained last handshake flight, its own AEAD ciphers), about 9 KB, needed
+     * only to answer a retransmission of the peer's last flight (the peer lost our final one).
+     * Released at the first record of the peer our record layer opens: the peer only sends
+     * with our keys once its handshake is complete, so it has our Finished and will not
+     * retransmit. Event loop only.
+     */
     private DTLSTransport dtls;
     /** Event loop only, once up: our application-data record protection. */
     private DtlsRecordCipher records;
@@ -181,11 +209,11 @@ public final class Link {
         }
         int n = records.seal(sendSequence++, buf, off, len, sealed, 0);
         sendDatagram(sealed, 0, n, false);
-        counters.cellsOut.increment();
+        counters.increment(LinkCounters.CELLS_OUT);
         return true;
     }
 
-    /** Closes the link (sends close_notify if up). Any thread; idempotent. */
+    /** Closes the link (sends close_notify, sealed by our record layer, if up). Any thread; idempotent. */
     public void close() {
         if (endpoint.eventLoop().inEventLoop()) {
             closeOnLoop(LinkFailureReason.CLOSED_LOCALLY);
@@ -201,16 +229,42 @@ public final class Link {
                 transport.abortHandshake(); // the handshake thread fails and reports via handshakeFailed
             }
             case UP -> {
-                try {
-                    dtls.close(); // close_notify
-                } catch (IOException e) {
-                    // closing anyway
+                // A protocol error of ours is a fatal alert to the peer (RFC 5246 §7.2.2), any other close a close_notify.
+                if (reason == LinkFailureReason.PROTOCOL_ERROR) {
+                    sendAlert(ALERT_FATAL, INTERNAL_ERROR);
+                } else {
+                    sendAlert(ALERT_WARNING, CLOSE_NOTIFY);
                 }
                 down(reason);
             }
             case CLOSED -> {
             }
         }
+    }
+
+    /**
+     * Event loop, link up: one alert record, sealed by our record layer in the sequence-number
+     * space of the cells (Bouncy Castle's record layer is not used for it, also while we still
+     * hold it: the peer opens alerts with our keys first). Flushed at once: a close follows.
+     */
+    private void sendAlert(int level, int description) {
+        if (sendSequence > DtlsRecordCipher.MAX_SEQUENCE) {
+            return; // no nonce left to protect it with
+        }
+        // Not the endpoint's plaintext buffer: a cell handler may close the link while it reads a cell there.
+        byte[] alert = {(byte) level, (byte) description};
+        int n = records.seal(ALERT, sendSequence++, alert, 0, 2, sealed, 0);
+        sendDatagram(sealed, 0, n, true);
+    }
+
+    /** True while the link holds Bouncy Castle's connection state (tests: it is released once the peer's first record is opened). */
+    boolean holdsDtlsState() {
+        return dtls != null;
+    }
+
+    private void releaseDtlsState() {
+        dtls = null;
+        transport = null; // the datagram adapter BC pulled from: nothing reads it any more
     }
 
     private void requireEventLoop() {
@@ -249,7 +303,7 @@ public final class Link {
         this.cipherSuite = outcome.cipherSuite;
         this.minRecordLength = DtlsSuites.aeadExpansion(cipherSuite);
         byte[] material = outcome.recordKeyMaterial;
-        outcome.recordKeyMaterial = null;
+        outcome = null;
         // Epoch 1: the first epoch after the handshake (RFC 6347 §4.1), the one BC protects its Finished with.
         this.records = initiator ? DtlsRecordCipher.forClient(material, 1) : DtlsRecordCipher.forServer(material, 1);
         DtlsRecordCipher.wipe(material);
@@ -293,8 +347,8 @@ public final class Link {
 
     /** One datagram from {@link #remote}; {@code d} is the endpoint's scratch buffer. */
     void onDatagram(byte[] d, int length) {
-        counters.datagramsIn.increment();
-        counters.bytesIn.add(length);
+        counters.increment(LinkCounters.DATAGRAMS_IN);
+        counters.add(LinkCounters.BYTES_IN, length);
         switch (state) {
             case HANDSHAKING -> {
                 if (!transport.offerHandshakeDatagram(java.util.Arrays.copyOf(d, length))) {
@@ -334,8 +388,8 @@ public final class Link {
             // matter: a cookie-verified ClientHello (peer restart), or on the server a
             // retransmission of the client's last flight, which BC's retransmit handler needs
             // complete (epoch-0 messages included) before it resends our lost final flight.
-            if (type != 22 || endpoint.tryReplaceByNewHandshake(this, d, length)) {
-                counters.controlRecords.increment();
+            if (type != HANDSHAKE || endpoint.tryReplaceByNewHandshake(this, d, length)) {
+                counters.increment(LinkCounters.CONTROL_RECORDS);
                 return;
             }
         } else if (recordLength < minRecordLength) {
@@ -343,8 +397,22 @@ public final class Link {
             // closes the link: an unauthenticated 13-byte datagram must not do that.
             malformed();
             return;
+        } else if (type == ALERT && epoch == records.epoch()) {
+            // Our alerts (close_notify, fatal) are sealed by our record layer; only while we
+            // still hold BC's state may an alert of BC's own (sent by the peer's BC when its
+            // handshake state failed) fail our tag and be BC's to read.
+            if (receiveAlert(d, length, seq) || dtls == null) {
+                return;
+            }
         }
-        // A control record (handshake retransmission, change_cipher_spec, alert): Bouncy Castle's.
+        if (dtls == null) {
+            // BC's state is released: the peer has our Finished, so a handshake record here is a
+            // late duplicate (or a forgery), an alert of another epoch is not ours; nothing to answer.
+            counters.increment(LinkCounters.CONTROL_RECORDS);
+            counters.increment(LinkCounters.LATE_CONTROL_DROPPED);
+            return;
+        }
+        // A control record (handshake retransmission, change_cipher_spec, BC's alert): Bouncy Castle's.
         transport.setPending(d, length);
         int n = receiveFromDtls();
         while (n >= 0 && transport.hasPending() && state == LinkState.UP) {
@@ -360,7 +428,57 @@ public final class Link {
             down(LinkFailureReason.CLOSED_BY_PEER);
             return;
         }
-        counters.controlRecords.increment(); // BC handled or dropped it
+        counters.increment(LinkCounters.CONTROL_RECORDS); // BC handled or dropped it
+    }
+
+    /**
+     * An alert record of the current epoch: opened with our keys (replay window first, like
+     * cells). close_notify closes the link ({@link LinkFailureReason#CLOSED_BY_PEER}), a fatal
+     * alert closes it ({@link LinkFailureReason#PEER_FATAL_ALERT}), a warning is counted and
+     * ignored (RFC 5246 §7.2). Returns false if the tag did not verify (the caller decides whose
+     * record it may still be); every other outcome is handled and counted here.
+     */
+    private boolean receiveAlert(byte[] d, int length, long seq) {
+        int n = records.open(ALERT, d, 0, length, plaintext, 0);
+        if (n == DtlsRecordCipher.MALFORMED) {
+            malformed();
+            return true;
+        }
+        if (n < 0) {
+            if (dtls == null) {
+                authenticationFailure();
+            }
+            return false;
+        }
+        if (replayWindow.isReplay(seq)) {
+            counters.increment(LinkCounters.REPLAYS_DROPPED);
+            endpoint.counters().replaysDropped.increment();
+            return true;
+        }
+        replayWindow.accept(seq);
+        peerRecordOpened();
+        if (n != 2) {
+            counters.increment(LinkCounters.WRONG_SIZE_PLAINTEXTS);
+            endpoint.counters().wrongSizePlaintexts.increment();
+            return true;
+        }
+        counters.increment(LinkCounters.CONTROL_RECORDS);
+        int level = plaintext[0] & 0xFF;
+        int description = plaintext[1] & 0xFF;
+        if (description == CLOSE_NOTIFY) {
+            down(LinkFailureReason.CLOSED_BY_PEER);
+        } else if (level == ALERT_FATAL) {
+            down(LinkFailureReason.PEER_FATAL_ALERT);
+        }
+        return true;
+    }
+
+    /** An authenticated record of the peer: it completed its handshake, BC's state is no longer needed. */
+    private void peerRecordOpened() {
+        lastAuthenticNanos = endpoint.config().clock().nanoTime();
+        if (dtls != null) {
+            releaseDtlsState();
+        }
     }
 
     /**
@@ -378,7 +496,7 @@ public final class Link {
             return;
         }
         if (replayWindow.isReplay(seq)) {
-            counters.replaysDropped.increment();
+            counters.increment(LinkCounters.REPLAYS_DROPPED);
             endpoint.counters().replaysDropped.increment();
             return;
         }
@@ -392,26 +510,26 @@ public final class Link {
             return;
         }
         replayWindow.accept(seq);
+        peerRecordOpened();
         deliver(n);
     }
 
     private void authenticationFailure() {
-        counters.authenticationFailures.increment();
+        counters.increment(LinkCounters.AUTHENTICATION_FAILURES);
         endpoint.counters().authenticationFailures.increment();
     }
 
     private void deliver(int n) {
-        lastAuthenticNanos = endpoint.config().clock().nanoTime();
         if (n != Cell.SIZE) {
-            counters.wrongSizePlaintexts.increment();
+            counters.increment(LinkCounters.WRONG_SIZE_PLAINTEXTS);
             endpoint.counters().wrongSizePlaintexts.increment();
             return;
         }
-        counters.cellsIn.increment();
+        counters.increment(LinkCounters.CELLS_IN);
         try {
             cellHandler.onCell(this, plaintext, 0);
         } catch (RuntimeException e) {
-            counters.handlerErrors.increment();
+            counters.increment(LinkCounters.HANDLER_ERRORS);
         }
     }
 
@@ -442,12 +560,12 @@ public final class Link {
                 return;
             }
             // Application data under BC's keys: our peers never send it; not delivered.
-            counters.controlRecords.increment();
+            counters.increment(LinkCounters.CONTROL_RECORDS);
         }
     }
 
     private void malformed() {
-        counters.malformedDropped.increment();
+        counters.increment(LinkCounters.MALFORMED_DROPPED);
         endpoint.counters().malformedDropped.increment();
     }
 
@@ -460,8 +578,8 @@ public final class Link {
      */
     void sendDatagram(byte[] buf, int off, int len, boolean flushNow) {
         endpoint.write(buf, off, len, remote, flushNow);
-        counters.datagramsOut.increment();
-        counters.bytesOut.add(len);
+        counters.increment(LinkCounters.DATAGRAMS_OUT);
+        counters.add(LinkCounters.BYTES_OUT, len);
         endpoint.counters().datagramsOut.addShared(1);
         endpoint.counters().bytesOut.addShared(len);
     }

@@ -640,7 +640,7 @@ public final class LinkEndpoint implements AutoCloseable {
         }
         if (length > MAX_DATAGRAM) {
             if (link != null) {
-                link.counters().malformedDropped.increment();
+                link.counters().increment(LinkCounters.MALFORMED_DROPPED);
                 counters.malformedDropped.increment();
             } else {
                 counters.unknownSenderDropped.increment();

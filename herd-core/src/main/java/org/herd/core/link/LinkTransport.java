@@ -18,10 +18,11 @@ import org.herd.core.time.Clock;
  * ({@link #offerHandshakeDatagram}); the overall handshake deadline is enforced here too (with the
  * injected {@link Clock}), in addition to BC's own handshake timeout.
  *
- * <p><b>Data mode</b> (after the handshake, event-loop thread only), for control records only:
- * application data never reaches Bouncy Castle once the link is up ({@link Link} seals and opens
- * it itself). A record of content type 20..22 (a handshake retransmission, change_cipher_spec or
- * an alert such as close_notify) is put in a one-slot inbox ({@link #setPending}) and the event
+ * <p><b>Data mode</b> (after the handshake, event-loop thread only, until {@link Link} releases
+ * Bouncy Castle's state at the peer's first record), for control records only: application data
+ * and our alerts never reach Bouncy Castle once the link is up ({@link Link} seals and opens them
+ * itself). A record of content type 20..22 (a handshake retransmission, change_cipher_spec or
+ * an alert of Bouncy Castle's own) is put in a one-slot inbox ({@link #setPending}) and the event
  * loop calls {@code DTLSTransport.receive(buf, off, len, 1)}; BC pulls the datagram through
  * {@link #receive}, handles it and asks for another: the inbox is empty, so we throw
  * {@link #WOULD_BLOCK}, a preallocated {@link InterruptedIOException}. That is the one exception

@@ -20,7 +20,11 @@ final class UdpRelay implements AutoCloseable {
     private final InetSocketAddress server;
     private final Thread thread;
     private final List<byte[]> fromClient = new ArrayList<>();
+    private final List<byte[]> fromServer = new ArrayList<>();
     private volatile SocketAddress client;
+    /** Server→client datagrams this returns true for are dropped (and not forwarded); null: none. */
+    private volatile java.util.function.Predicate<byte[]> dropToClient;
+    private final java.util.concurrent.atomic.AtomicInteger droppedToClient = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
 
     UdpRelay(String host, InetSocketAddress server) throws IOException {
@@ -44,7 +48,13 @@ final class UdpRelay implements AutoCloseable {
                 socket.receive(p);
                 byte[] data = java.util.Arrays.copyOf(p.getData(), p.getLength());
                 if (p.getSocketAddress().equals(server)) {
-                    if (client != null) {
+                    synchronized (fromServer) {
+                        fromServer.add(data);
+                    }
+                    java.util.function.Predicate<byte[]> drop = dropToClient;
+                    if (drop != null && drop.test(data)) {
+                        droppedToClient.incrementAndGet();
+                    } else if (client != null) {
                         socket.send(new DatagramPacket(data, data.length, client));
                     }
                 } else {
@@ -64,6 +74,16 @@ final class UdpRelay implements AutoCloseable {
         }
     }
 
+    /** Drops the server→client datagrams {@code drop} returns true for (called on the relay thread). */
+    void dropToClient(java.util.function.Predicate<byte[]> drop) {
+        this.dropToClient = drop;
+    }
+
+    /** Server→client datagrams dropped so far. */
+    int droppedToClient() {
+        return droppedToClient.get();
+    }
+
     /** Copies of the client→server datagrams so far. */
     List<byte[]> fromClient() {
         synchronized (fromClient) {
@@ -73,7 +93,17 @@ final class UdpRelay implements AutoCloseable {
 
     /** The last client→server datagram of DTLS content type {@code type}. */
     byte[] lastFromClient(int type) {
-        List<byte[]> all = fromClient();
+        return last(fromClient(), type);
+    }
+
+    /** The last server→client datagram (forwarded or dropped) of DTLS content type {@code type}. */
+    byte[] lastFromServer(int type) {
+        synchronized (fromServer) {
+            return last(new ArrayList<>(fromServer), type);
+        }
+    }
+
+    private static byte[] last(List<byte[]> all, int type) {
         for (int i = all.size() - 1; i >= 0; i--) {
             if ((all.get(i)[0] & 0xFF) == type) {
                 return all.get(i);

@@ -13,13 +13,15 @@ import javax.crypto.spec.SecretKeySpec;
  * but with our own keys and without Bouncy Castle on the data path:
  *
  * <pre>
- *  record  = type 23 | version FE FD | epoch 2 | sequence 6 | length 2     (13-byte header, RFC 6347 §4.1)
+ *  record  = type 23|21 | version FE FD | epoch 2 | sequence 6 | length 2  (13-byte header, RFC 6347 §4.1)
  *            | explicit nonce 8 | ciphertext n | tag 16                      (RFC 5288 §3, length = 8 + n + 16)
  *  nonce   = salt 4 | explicit nonce 8;  explicit nonce = epoch 2 | sequence 6 (the 64-bit DTLS sequence number)
  *  AAD     = epoch 2 | sequence 6 | type 1 | version 2 | n 2                  (RFC 5246 §6.2.3.3, RFC 6347 §4.1.2.1)
  * </pre>
  *
- * A 256-byte cell becomes a 293-byte record, like before. Keys: 40 bytes of key material,
+ * A 256-byte cell becomes a 293-byte record, like before. Alerts (content type 21: close_notify,
+ * fatal alerts) are protected the same way, in the same sequence-number space, so a link needs no
+ * other record layer once its handshake is over. Keys: 40 bytes of key material,
  * client→server key 16, server→client key 16, client salt 4, server salt 4 (the order of the TLS
  * key block, RFC 5246 §6.3); each side seals with its own direction and opens the other's.
  *
@@ -47,6 +49,8 @@ public final class DtlsRecordCipher {
     public static final int KEY_MATERIAL_SIZE = 2 * 16 + 2 * 4;
     /** Content type application_data (RFC 5246 §6.2.1). */
     public static final int APPLICATION_DATA = 23;
+    /** Content type alert (RFC 5246 §6.2.1): a link's close_notify and fatal alerts, protected like cells. */
+    public static final int ALERT = 21;
     /** DTLS 1.2 on the wire (RFC 6347 §4.1: {254, 253}). */
     public static final int DTLS_1_2 = 0xFEFD;
     /** The largest 48-bit record sequence number (RFC 6347 §4.1). */
@@ -120,6 +124,16 @@ public final class DtlsRecordCipher {
      *     or the plaintext is longer than a record may be
      */
     public int seal(long sequence, byte[] in, int off, int len, byte[] out, int outOff) {
+        return seal(APPLICATION_DATA, sequence, in, off, len, out, outOff);
+    }
+
+    /**
+     * As {@link #seal(long, byte[], int, int, byte[], int)} for a record of content type
+     * {@code contentType} ({@link #APPLICATION_DATA} or {@link #ALERT}): the same sequence-number
+     * space and keys, the type is covered by the tag (it is in the AAD).
+     */
+    public int seal(int contentType, long sequence, byte[] in, int off, int len, byte[] out, int outOff) {
+        requireProtectedType(contentType);
         if (sequence < 0 || sequence > MAX_SEQUENCE) {
             throw new IllegalArgumentException("sequence number " + sequence + " out of range");
         }
@@ -127,7 +141,7 @@ public final class DtlsRecordCipher {
         if (len < 0 || bodyLength > 0xFFFF) {
             throw new IllegalArgumentException("plaintext of " + len + " bytes");
         }
-        out[outOff] = (byte) APPLICATION_DATA;
+        out[outOff] = (byte) contentType;
         out[outOff + 1] = (byte) (DTLS_1_2 >>> 8);
         out[outOff + 2] = (byte) DTLS_1_2;
         out[outOff + 3] = (byte) (epoch >>> 8);
@@ -163,13 +177,23 @@ public final class DtlsRecordCipher {
      * success beyond the JCA init (see the class comment).
      */
     public int open(byte[] record, int off, int len, byte[] out, int outOff) {
+        return open(APPLICATION_DATA, record, off, len, out, outOff);
+    }
+
+    /**
+     * As {@link #open(byte[], int, int, byte[], int)} for a record of content type
+     * {@code contentType} ({@link #APPLICATION_DATA} or {@link #ALERT}); a record of another type
+     * is {@link #MALFORMED}.
+     */
+    public int open(int contentType, byte[] record, int off, int len, byte[] out, int outOff) {
+        requireProtectedType(contentType);
         if (len < OVERHEAD) {
             return MALFORMED;
         }
         int bodyLength = ((record[off + 11] & 0xFF) << 8) | (record[off + 12] & 0xFF);
         int recordEpoch = ((record[off + 3] & 0xFF) << 8) | (record[off + 4] & 0xFF);
         int version = ((record[off + 1] & 0xFF) << 8) | (record[off + 2] & 0xFF);
-        if (bodyLength != len - HEADER_SIZE || (record[off] & 0xFF) != APPLICATION_DATA || version != DTLS_1_2
+        if (bodyLength != len - HEADER_SIZE || (record[off] & 0xFF) != contentType || version != DTLS_1_2
                 || recordEpoch != epoch) {
             return MALFORMED;
         }
@@ -187,6 +211,12 @@ public final class DtlsRecordCipher {
             return AUTHENTICATION_FAILED;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM opening failed", e);
+        }
+    }
+
+    private static void requireProtectedType(int contentType) {
+        if (contentType != APPLICATION_DATA && contentType != ALERT) {
+            throw new IllegalArgumentException("content type " + contentType + " is not protected by this layer");
         }
     }
 

@@ -50,6 +50,24 @@ class DtlsRecordCipherTest {
     }
 
     @Test
+    void anAlertRecordCarriesType21AndItsTypeIsAuthenticated() {
+        byte[] closeNotify = {1, 0}; // warning, close_notify (RFC 5246 §7.2)
+        byte[] record = new byte[64];
+        int n = client.seal(DtlsRecordCipher.ALERT, 9, closeNotify, 0, 2, record, 0);
+        assertEquals(13 + 8 + 2 + 16, n);
+        assertEquals("15fefd0001000000000009001a", HexFormat.of().formatHex(record, 0, 13));
+        byte[] opened = new byte[2];
+        assertEquals(2, server.open(DtlsRecordCipher.ALERT, record, 0, n, opened, 0));
+        assertArrayEquals(closeNotify, opened);
+        assertEquals(DtlsRecordCipher.MALFORMED, server.open(record, 0, n, opened, 0), "not application data");
+        byte[] relabelled = record.clone();
+        relabelled[0] = DtlsRecordCipher.APPLICATION_DATA;
+        assertEquals(DtlsRecordCipher.AUTHENTICATION_FAILED, server.open(relabelled, 0, n, opened, 0),
+                "the type is in the AAD: an alert cannot pass for a cell");
+        assertThrows(IllegalArgumentException.class, () -> client.seal(22, 10, closeNotify, 0, 2, record, 0));
+    }
+
+    @Test
     void eachDirectionHasItsOwnKey() {
         byte[] record = new byte[CELL + DtlsRecordCipher.OVERHEAD];
         int n = client.seal(1, cell(), 0, CELL, record, 0);
