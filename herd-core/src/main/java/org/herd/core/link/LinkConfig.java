@@ -80,9 +80,10 @@ public final class LinkConfig {
      * {@link org.herd.core.sched.SlotDriver.Tuning#pollIntervalNanos()}, 1 ms by default)
      * instead of waking its loop for every arriving datagram. It adds at most that interval
      * (plus timer lateness) of receive latency per hop. Default false: it cuts Mix CPU per cell
-     * by ≈ 12-20 % on a machine with CPU to spare, but on an overloaded machine (load average
-     * 25 on 2 cores) a paced Mix dropped far more datagrams at its socket than with per-arrival
-     * reads (see the commit message); turn it on once that is understood.
+     * by 3-20 % on a machine with CPU to spare; a polled read drains the socket and a backlog
+     * switches the endpoint back to per-arrival reads until it is cleared, yet on an overloaded
+     * machine (load average 19-24 on 2 cores) one polled Mix still fell further behind than a
+     * per-arrival one did (docs/network.md, "Mix load"); not on by default until that is settled.
      */
     public boolean polledReads() {
         return polledReads;
