@@ -40,9 +40,11 @@ public final class LinkSender {
     private final ChaffSource chaff;
     private final int phase16;
 
-    // Payload ring: cells at (index & mask) * Cell.SIZE, offer time per cell.
-    private final byte[] ring;
-    private final long[] offeredAtNanos;
+    // Payload ring: cells at (index & mask) * Cell.SIZE, offer time per cell. Made by the first
+    // offer (written before the TAIL release that publishes that cell): a link that only ever
+    // carries Chaff — most client links, most of the time — holds no ring (2 KB at 8 cells).
+    private byte[] ring;
+    private long[] offeredAtNanos;
     private final int mask;
     /** Cells the queue may hold now: one tick at the current rate, within [minimum, ring size]. */
     private volatile int limit;
@@ -78,8 +80,6 @@ public final class LinkSender {
         this.transmitter = transmitter;
         this.chaff = chaff;
         this.phase16 = phase16;
-        this.ring = new byte[queueCapacity * Cell.SIZE];
-        this.offeredAtNanos = new long[queueCapacity];
         this.mask = queueCapacity - 1;
         this.limit = queueCapacity;
     }
@@ -105,6 +105,10 @@ public final class LinkSender {
         if (removed || t - (long) HEAD.getAcquire(this) >= limit) {
             droppedCells.increment();
             return false;
+        }
+        if (ring == null) {
+            ring = new byte[(mask + 1) * Cell.SIZE];
+            offeredAtNanos = new long[mask + 1];
         }
         int index = (int) t & mask;
         System.arraycopy(src, off, ring, index * Cell.SIZE, Cell.SIZE);
@@ -175,6 +179,11 @@ public final class LinkSender {
     /** Cells waiting in the payload queue (approximate when read off the scheduler's thread). */
     public int queuedCells() {
         return (int) ((long) TAIL.getAcquire(this) - (long) HEAD.getAcquire(this));
+    }
+
+    /** Whether the payload ring exists (it is made by the first offer; tests). */
+    boolean holdsRing() {
+        return ring != null;
     }
 
     /** Capacity of the payload queue in cells at the current rate ({@link RateClass#queueCapacity()}). */

@@ -215,6 +215,25 @@ class SlotSchedulerTest {
     }
 
     @Test
+    void aLinkThatOnlyCarriesChaffHoldsNoPayloadRing() {
+        RateClass rc = scheduler.newRateClass("client", 2);
+        RecordingTransmitter idleTx = new RecordingTransmitter(clock);
+        RecordingTransmitter busyTx = new RecordingTransmitter(clock);
+        LinkSender idle = scheduler.addLink(rc, idleTx);
+        LinkSender busy = scheduler.addLink(rc, busyTx);
+        runUntil(scheduler, 5 * TICK);
+        assertTrue(!idle.holdsRing() && !busy.holdsRing(), "no ring before any payload");
+        assertTrue(busy.offer(payloadCell(42), 0, clock.nanoTime()));
+        runUntil(scheduler, 10 * TICK);
+        assertTrue(busy.holdsRing(), "the first payload cell made the ring");
+        assertTrue(!idle.holdsRing(), "the Chaff-only link still has none");
+        assertEquals(1, busy.payloadCellsSent());
+        long sent = busyTx.cells.stream().filter(c -> new Cell().wrap(c, 0).command() == CellCommand.RELAY
+                && Bytes.getInt(c, Cell.PAYLOAD_OFFSET) == 42).count();
+        assertEquals(1, sent, "the payload cell left through the lazily made ring");
+    }
+
+    @Test
     void aFastClassQueuesOneTickOfCellsAndFollowsItsRate() {
         RateClass mixLinks = scheduler.newRateClass("intra-zone-mix", 140, 256);
         RecordingTransmitter tx = new RecordingTransmitter(clock);
