@@ -9,10 +9,11 @@ import org.herd.core.wire.Cell;
  * The sending half of one link under a {@link SlotScheduler}: its slot position, its payload
  * queue, its {@link ChaffSource}, its counters. Created by {@link SlotScheduler#addLink}.
  *
- * <p><b>Payload queue.</b> A bounded ring of preallocated {@link Cell#SIZE}-byte buffers.
- * {@link #offer(byte[], int, long)} copies a cell in (no allocation); a full ring drops the cell
- * and counts it: a voice system must not turn congestion into delay, and the ring bound is the
- * per-hop queueing-delay bound (capacity × 20/m ms). The ring is single-producer/single-consumer:
+ * <p><b>Payload queue.</b> A bounded ring of {@link Cell#SIZE}-byte buffers, made by the first
+ * payload cell and kept. {@link #offer(byte[], int, long)} copies a cell in (no allocation after
+ * the first); a full queue drops the cell and counts it: a voice system must not turn congestion
+ * into delay, and the queue bound ({@link #queueCapacity()}: one tick at the current rate, at
+ * least the scheduler's minimum) is the per-hop queueing-delay bound (capacity × 20/m ms). The ring is single-producer/single-consumer:
  * one thread at a time offers (the circuit layer, on the scheduler's thread or another one), the
  * scheduler's thread takes. The head cell leaves in the next slot of the link that fires after it
  * was offered; every slot without payload carries Chaff.
