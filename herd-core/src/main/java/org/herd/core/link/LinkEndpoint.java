@@ -2,7 +2,6 @@ package org.herd.core.link;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -187,9 +186,6 @@ public final class LinkEndpoint implements AutoCloseable {
         Bootstrap b = new Bootstrap().group(eventLoop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .handler(new Inbound());
-        // Pooled receive buffers: Netty 4.2's default (adaptive) allocator zeroes fresh direct
-        // memory, which showed up in profiles of a busy Mix; received bytes are copied out at once.
-        b.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         if (epoll) {
             // recvmmsg(2): up to DATAGRAMS_PER_READ datagrams per system call.
             b.option(ChannelOption.RCVBUF_ALLOCATOR, new DrainingRecvAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ, DATAGRAMS_PER_PASS))
