@@ -25,7 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.herd.core.crypto.ClientCertificate;
 import org.herd.core.crypto.IdentityKeyPair;
-import org.herd.core.link.LinkConfig;
 import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.MixDescriptor;
 import org.herd.core.crypto.NodeKeys;
@@ -112,7 +111,7 @@ public final class MixBenchCommand implements Callable<Integer> {
     int mixSocketBufferKb = 4096;
 
     @Option(names = "--mix-polled-reads", negatable = true, description = "The Mixes read their sockets at slot wake-ups"
-            + " (LinkConfig.polledReads) instead of on every arrival (default: the LinkConfig default).")
+            + " (LinkConfig.polledReads) instead of on every arrival (default: the Mix's own default).")
     Boolean mixPolledReads;
 
     @Option(names = "--mix-jvm-option", hidden = true, description = "Extra JVM option of the measured Mix (profiling:"
@@ -215,9 +214,12 @@ public final class MixBenchCommand implements Callable<Integer> {
         List<Path> mixConfigs = new ArrayList<>();
         for (int m = 0; m < mixes.size(); m++) {
             Path md = zoneDir.resolve("mixes").resolve(Integer.toString(m));
-            mixConfigs.add(writeConfig(md.resolve("mix.properties"), Map.of("network", network.toString(), "keys", md.toString(),
-                    "socket-buffer-bytes", Integer.toString(mixSocketBufferKb * 1024),
-                    "polled-reads", String.valueOf(mixPolledReads != null ? mixPolledReads : LinkConfig.defaults().polledReads()))));
+            Map<String, String> mixConfig = new LinkedHashMap<>(Map.of("network", network.toString(), "keys", md.toString(),
+                    "socket-buffer-bytes", Integer.toString(mixSocketBufferKb * 1024)));
+            if (mixPolledReads != null) {
+                mixConfig.put("polled-reads", mixPolledReads.toString()); // absent: the Mix's own default
+            }
+            mixConfigs.add(writeConfig(md.resolve("mix.properties"), mixConfig));
         }
         Path dd = zoneDir.resolve("directory");
         Path directoryConfig = writeConfig(dd.resolve("directory.properties"), Map.of("network", network.toString(), "zone", ZONE,
