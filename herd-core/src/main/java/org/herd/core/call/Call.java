@@ -67,6 +67,8 @@ public final class Call {
 
     State state;
     long callId;
+    /** Caller: the request id of this call's LOOKUP, echoed by its ANSWER (never {@link ControlMessages#NO_REQUEST_ID}). */
+    long lookupId;
     /** The request awaiting its answer (LOOKUP, CONNECT, RESUME), re-sent until answered; null if none. */
     ControlRequest request;
     long deadline;

@@ -107,6 +107,7 @@ public final class CallClient {
         long malformed;
         long retransmissions;
         long duplicates;
+        long staleAnswers;
 
         /** Backward relay cells no hop's MAC recognised, or replays. */
         public long circuitDrops() {
@@ -145,6 +146,15 @@ public final class CallClient {
          */
         public long duplicates() {
             return duplicates;
+        }
+
+        /**
+         * ANSWERs dropped because their request id is not that of the LOOKUP in flight on their
+         * circuit: late answers (positive or negative) to the LOOKUP of a call that already ended,
+         * or answers to a LOOKUP the rendezvous Mix could not read ({@link ControlMessages#NO_REQUEST_ID}).
+         */
+        public long staleAnswers() {
+            return staleAnswers;
         }
     }
 
@@ -219,8 +229,6 @@ public final class CallClient {
         ControlRequest registerRequest;
         long bindingUntil;
         byte[] cookie;
-        /** The callee of the last call placed from this zone that ended: a late ANSWER may still be for it. */
-        ClientCertificate lastCallee;
 
         Attachment(Zone zone) {
             this.zone = zone;
@@ -617,8 +625,13 @@ public final class CallClient {
         long now = clock.nanoTime();
         call.deadline = now + stepTimeoutNanos;
         calls.add(call);
+        // A fresh request id per LOOKUP (every copy carries the same): the ANSWER echoes it, so a
+        // late answer to an earlier call's LOOKUP, negative ones included, cannot end this call.
+        do {
+            call.lookupId = random.nextLong();
+        } while (call.lookupId == ControlMessages.NO_REQUEST_ID);
         call.request = request(RelayCommand.LOOKUP,
-                new ControlMessages.Lookup(callee.zone(), callee.clientKey().encoded()).encode());
+                new ControlMessages.Lookup(call.lookupId, callee.zone(), callee.clientKey().encoded()).encode());
         call.request.send(c, now);
         return call;
     }
@@ -733,7 +746,7 @@ public final class CallClient {
                 }
                 listener.onRegistered(a.zone.name(), status);
             }
-            case RelayCommand.ANSWER -> onAnswer(a, call, ControlMessages.Answer.decode(message));
+            case RelayCommand.ANSWER -> onAnswer(a, c, call, ControlMessages.Answer.decode(message));
             case RelayCommand.CONNECT -> onConnect(a, c, call, ControlMessages.Connect.decode(message));
             case RelayCommand.CONNECTED -> onConnected(c, call, ControlMessages.Connected.decode(message));
             case RelayCommand.RESUMED -> {
@@ -768,13 +781,19 @@ public final class CallClient {
         }
     }
 
-    private void onAnswer(Attachment a, Call call, ControlMessages.Answer answer) {
-        if (call != null && call.isCaller() && call.state != Call.State.LOOKING_UP) {
-            counters.duplicates++; // the answer to a copy of the LOOKUP
+    private void onAnswer(Attachment a, Circuit c, Call call, ControlMessages.Answer answer) {
+        if (c != a.outbound) {
+            counters.unexpected++; // calls are placed from the outbound circuit only
             return;
         }
-        if (call == null || call.state != Call.State.LOOKING_UP) {
-            counters.unexpected++;
+        if (call == null || answer.requestId() != call.lookupId) {
+            // Not the answer to this call's LOOKUP: a late one (OK or not) to the LOOKUP of a call
+            // that already ended, or a refusal of a LOOKUP the Mix could not read.
+            counters.staleAnswers++;
+            return;
+        }
+        if (call.state != Call.State.LOOKING_UP) {
+            counters.duplicates++; // the answer to a copy of this call's LOOKUP
             return;
         }
         call.request = null;
@@ -790,12 +809,6 @@ public final class CallClient {
                 IdentityPublicKey.of(answer.rendezvous()), answer.cookie(), answer.onionKey(), answer.bindingUntil(),
                 answer.bindingSignature());
         if (answer.bindingUntil() - clock.epochMillis() <= 0 || !binding.verify()) {
-            if (answersPreviousLookup(a, call, answer)) {
-                // A copy of the previous call's LOOKUP answered late (ANSWER carries no request
-                // id): not this call's answer, and not a lie either; wait for this call's own.
-                counters.duplicates++;
-                return;
-            }
             call.end(Call.BAD_ANSWER);
             return;
         }
@@ -807,17 +820,6 @@ public final class CallClient {
         call.request = request(RelayCommand.CONNECT, new ControlMessages.Connect(call.callId, answer.rendezvous(),
                 answer.cookie(), call.handshake.handshake()).encode());
         call.request.send(call.circuit(), now);
-    }
-
-    /** True if {@code answer} is a valid answer to a LOOKUP of the previous callee from zone {@code a}, not {@code call}'s. */
-    private boolean answersPreviousLookup(Attachment a, Call call, ControlMessages.Answer answer) {
-        ClientCertificate previous = a.lastCallee;
-        if (previous == null || previous.clientKey().equals(call.peer().clientKey())) {
-            return false;
-        }
-        return answer.bindingUntil() - clock.epochMillis() > 0
-                && new RendezvousBinding(previous.zone(), previous.clientKey(), IdentityPublicKey.of(answer.rendezvous()),
-                        answer.cookie(), answer.onionKey(), answer.bindingUntil(), answer.bindingSignature()).verify();
     }
 
     private void onConnect(Attachment a, Circuit c, Call existing, ControlMessages.Connect connect) {
@@ -897,10 +899,6 @@ public final class CallClient {
 
     void callEnded(Call call) {
         calls.remove(call);
-        Attachment a = call.isCaller() ? attachment(call.zone) : null;
-        if (a != null) {
-            a.lastCallee = call.peer();
-        }
         endedCallIds[endedCalls++ % endedCallIds.length] = call.callId;
     }
 

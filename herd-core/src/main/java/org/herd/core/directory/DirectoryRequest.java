@@ -247,7 +247,8 @@ public sealed interface DirectoryRequest {
 
     /**
      * LOOKUP by key (§3.3): {@code form=1 1 | zone length 1 | zone | client key 32}; after the
-     * form byte this is byte for byte the circuit layer's relay LOOKUP body.
+     * form byte this is byte for byte the circuit layer's relay LOOKUP body after its request id
+     * (which stays with the rendezvous Mix's translation and is echoed in the relay ANSWER).
      */
     record LookupByKey(String zone, IdentityPublicKey client) implements DirectoryRequest {
         /** Validates. */

@@ -177,13 +177,14 @@ public record DirectoryResponse(int type, long requestId, int status, byte[] bod
         }
 
         /**
-         * The circuit layer's positive ANSWER relay message for this result: status 0 | rendezvous
+         * The circuit layer's positive ANSWER relay message for this result, answering the relay
+         * LOOKUP with request id {@code lookupRequestId}: request id 8 | status 0 | rendezvous
          * mix 32 | cookie 16 | onion key 32 | valid-until 8 | binding signature 64 (what a
          * rendezvous mix sends back to the caller; the descriptor stays with the mix).
          */
-        public byte[] circuitAnswer() {
-            return new MessageWriter().u8(DirectoryStatus.OK).bytes(rendezvousMix).bytes(cookie).bytes(onionKey)
-                    .int64(bindingUntilMillis).bytes(bindingSignature).toByteArray();
+        public byte[] circuitAnswer(long lookupRequestId) {
+            return new MessageWriter().int64(lookupRequestId).u8(DirectoryStatus.OK).bytes(rendezvousMix).bytes(cookie)
+                    .bytes(onionKey).int64(bindingUntilMillis).bytes(bindingSignature).toByteArray();
         }
 
         /** Decodes. */

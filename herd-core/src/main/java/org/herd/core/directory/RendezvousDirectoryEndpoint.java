@@ -79,21 +79,25 @@ public final class RendezvousDirectoryEndpoint implements DirectoryEndpoint {
         return new ControlMessages.Registered(status);
     }
 
-    /** A relay LOOKUP asked of the directory of the zone it names, as the relay ANSWER. */
+    /**
+     * A relay LOOKUP asked of the directory of the zone it names, as the relay ANSWER; every
+     * answer, positive or not, echoes the LOOKUP's request id (the directory protocol's LOOKUP
+     * does not carry it: this translation is where the directory side echoes it).
+     */
     public static ControlMessages.Answer lookup(UnaryOperator<byte[]> directory, ControlMessages.Lookup request) {
         try {
             DirectoryResponse response = ask(directory, request.zone(),
                     new DirectoryRequest.LookupByKey(request.zone(), IdentityPublicKey.of(request.clientKey())));
             if (response.isOk()) {
                 DirectoryResponse.LookupResult r = DirectoryResponse.LookupResult.decode(response.body());
-                return new ControlMessages.Answer(ControlMessages.STATUS_OK, r.rendezvousMix(), r.cookie(),
-                        r.onionKey(), r.bindingUntilMillis(), r.bindingSignature());
+                return request.found(r.rendezvousMix(), r.cookie(), r.onionKey(), r.bindingUntilMillis(),
+                        r.bindingSignature());
             }
-            return ControlMessages.Answer.refused(response.status());
+            return request.refused(response.status());
         } catch (IllegalArgumentException e) {
-            return ControlMessages.Answer.refused(DirectoryStatus.BAD_REQUEST);
+            return request.refused(DirectoryStatus.BAD_REQUEST);
         } catch (DirectoryProtocolException e) {
-            return ControlMessages.Answer.refused(DirectoryStatus.UNAVAILABLE);
+            return request.refused(DirectoryStatus.UNAVAILABLE);
         }
     }
 

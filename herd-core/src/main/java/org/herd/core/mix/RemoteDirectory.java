@@ -72,7 +72,7 @@ public final class RemoteDirectory implements DirectoryEndpoint {
     public void lookup(long requestId, ControlMessages.Lookup request) {
         if (!sender.send(request.zone(), DirectoryLinkCodec.message(DirectoryLinkCodec.LOOKUP, requestId, request.encode()))) {
             unreachable++;
-            later.execute(() -> mix.onAnswer(requestId, ControlMessages.Answer.refused(ControlMessages.STATUS_UNKNOWN_ZONE)));
+            later.execute(() -> mix.onAnswer(requestId, request.refused(ControlMessages.STATUS_UNKNOWN_ZONE)));
         }
     }
 

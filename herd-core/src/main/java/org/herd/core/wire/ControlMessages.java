@@ -241,81 +241,128 @@ public final class ControlMessages {
         }
     }
 
-    /** LOOKUP: zone length 1 (1..63) | zone (ASCII) | client identity key 32. */
-    public record Lookup(String zone, byte[] clientKey) {
+    /**
+     * The request id no client draws ({@link Lookup#requestId}): an ANSWER that carries it answers
+     * a LOOKUP whose id could not be read (a malformed one), and matches no LOOKUP in flight.
+     */
+    public static final long NO_REQUEST_ID = 0;
+
+    /**
+     * LOOKUP: request id 8 | zone length 1 (1..63) | zone (ASCII) | client identity key 32. The
+     * request id is drawn at random by the caller, fresh for each LOOKUP and the same on every
+     * re-sent copy of it; every ANSWER echoes it, so the caller can tell this LOOKUP's answer from a
+     * late one to an earlier LOOKUP.
+     */
+    public record Lookup(long requestId, String zone, byte[] clientKey) {
+        /** Bytes before the zone: request id 8 | zone length 1. */
+        private static final int HEADER = 8 + 1;
+
         /** Encodes. */
         public byte[] encode() {
             byte[] z = zone.getBytes(StandardCharsets.US_ASCII);
             if (z.length < 1 || z.length > 63) {
                 throw new IllegalArgumentException("zone name of " + z.length + " bytes");
             }
-            byte[] b = new byte[1 + z.length + KEY_SIZE];
-            b[0] = (byte) z.length;
-            put(b, 1, z);
-            put(b, 1 + z.length, exact(clientKey, KEY_SIZE, "client key"));
+            byte[] b = new byte[HEADER + z.length + KEY_SIZE];
+            Bytes.putLong(b, 0, requestId);
+            b[8] = (byte) z.length;
+            put(b, HEADER, z);
+            put(b, HEADER + z.length, exact(clientKey, KEY_SIZE, "client key"));
             return b;
         }
 
         /** Decodes (the zone's characters are checked by the directory, which knows its names). */
         public static Lookup decode(byte[] b) throws MalformedMessageException {
-            if (b.length < 2) {
-                throw new MalformedMessageException("LOOKUP is truncated");
+            if (b.length < HEADER + 1) {
+                throw new MalformedMessageException("LOOKUP of " + b.length + " bytes is truncated");
             }
-            int z = b[0] & 0xFF;
-            if (z < 1 || z > 63 || b.length != 1 + z + KEY_SIZE) {
+            int z = b[8] & 0xFF;
+            if (z < 1 || z > 63 || b.length != HEADER + z + KEY_SIZE) {
                 throw new MalformedMessageException("LOOKUP zone length " + z + " in " + b.length + " bytes");
             }
-            for (int i = 1; i <= z; i++) {
+            for (int i = HEADER; i < HEADER + z; i++) {
                 if (b[i] < 0x21 || b[i] > 0x7E) {
                     throw new MalformedMessageException("LOOKUP zone is not printable ASCII");
                 }
             }
-            return new Lookup(new String(b, 1, z, StandardCharsets.US_ASCII), slice(b, 1 + z, KEY_SIZE));
+            return new Lookup(Bytes.getLong(b, 0), new String(b, HEADER, z, StandardCharsets.US_ASCII),
+                    slice(b, HEADER + z, KEY_SIZE));
+        }
+
+        /** The negative ANSWER to this LOOKUP (its request id echoed). */
+        public Answer refused(int status) {
+            return Answer.refused(requestId, status);
+        }
+
+        /** The positive ANSWER to this LOOKUP (its request id echoed). */
+        public Answer found(byte[] rendezvous, byte[] cookie, byte[] onionKey, long bindingUntil,
+                byte[] bindingSignature) {
+            return new Answer(requestId, STATUS_OK, rendezvous, cookie, onionKey, bindingUntil, bindingSignature);
         }
     }
 
     /**
-     * ANSWER: status 1, and only for {@link #STATUS_OK}: rendezvous Mix identity 32 | cookie 16 |
-     * onion key 32 | binding valid-until 8 | binding signature 64.
+     * ANSWER: request id 8 (the LOOKUP's, echoed) | status 1, and only for {@link #STATUS_OK}:
+     * rendezvous Mix identity 32 | cookie 16 | onion key 32 | binding valid-until 8 | binding
+     * signature 64.
      */
-    public record Answer(int status, byte[] rendezvous, byte[] cookie, byte[] onionKey, long bindingUntil,
-            byte[] bindingSignature) {
+    public record Answer(long requestId, int status, byte[] rendezvous, byte[] cookie, byte[] onionKey,
+            long bindingUntil, byte[] bindingSignature) {
+        /** Encoded size of a negative answer: request id 8 | status 1. */
+        public static final int REFUSED_SIZE = 8 + 1;
         /** Encoded size of a positive answer. */
-        public static final int OK_SIZE = 1 + KEY_SIZE + COOKIE_SIZE + KEY_SIZE + 8 + SIGNATURE_SIZE;
+        public static final int OK_SIZE = REFUSED_SIZE + KEY_SIZE + COOKIE_SIZE + KEY_SIZE + 8 + SIGNATURE_SIZE;
 
-        /** A negative answer. */
-        public static Answer refused(int status) {
+        /** A negative answer to the LOOKUP with id {@code requestId}. */
+        public static Answer refused(long requestId, int status) {
             if (status == STATUS_OK) {
                 throw new IllegalArgumentException("a refusal needs a non-OK status");
             }
-            return new Answer(status, null, null, null, 0, null);
+            return new Answer(requestId, status, null, null, null, 0, null);
+        }
+
+        /**
+         * A negative answer to a LOOKUP whose request id could not be read (it was malformed):
+         * carries {@link #NO_REQUEST_ID}, so no caller takes it for the answer to its LOOKUP.
+         */
+        public static Answer refused(int status) {
+            return refused(NO_REQUEST_ID, status);
         }
 
         /** Encodes. */
         public byte[] encode() {
             if (status != STATUS_OK) {
-                return new byte[] {(byte) status};
+                byte[] b = new byte[REFUSED_SIZE];
+                Bytes.putLong(b, 0, requestId);
+                b[8] = (byte) status;
+                return b;
             }
             byte[] b = new byte[OK_SIZE];
-            put(b, 1, exact(rendezvous, KEY_SIZE, "rendezvous"));
-            put(b, 33, exact(cookie, COOKIE_SIZE, "cookie"));
-            put(b, 49, exact(onionKey, KEY_SIZE, "onion key"));
-            Bytes.putLong(b, 81, bindingUntil);
-            put(b, 89, exact(bindingSignature, SIGNATURE_SIZE, "signature"));
+            Bytes.putLong(b, 0, requestId);
+            put(b, 9, exact(rendezvous, KEY_SIZE, "rendezvous"));
+            put(b, 41, exact(cookie, COOKIE_SIZE, "cookie"));
+            put(b, 57, exact(onionKey, KEY_SIZE, "onion key"));
+            Bytes.putLong(b, 89, bindingUntil);
+            put(b, 97, exact(bindingSignature, SIGNATURE_SIZE, "signature"));
             return b;
         }
 
         /** Decodes. */
         public static Answer decode(byte[] b) throws MalformedMessageException {
-            if (b.length == 1 && b[0] != STATUS_OK) {
-                return refused(b[0] & 0xFF);
+            if (b.length < REFUSED_SIZE) {
+                throw new MalformedMessageException("ANSWER of " + b.length + " bytes is truncated");
             }
-            need(b, OK_SIZE, "ANSWER");
-            if (b[0] != STATUS_OK) {
-                throw new MalformedMessageException("ANSWER with status " + (b[0] & 0xFF) + " carries a body");
+            long requestId = Bytes.getLong(b, 0);
+            int status = b[8] & 0xFF;
+            if (status != STATUS_OK) {
+                if (b.length != REFUSED_SIZE) {
+                    throw new MalformedMessageException("ANSWER with status " + status + " carries a body");
+                }
+                return refused(requestId, status);
             }
-            return new Answer(STATUS_OK, slice(b, 1, KEY_SIZE), slice(b, 33, COOKIE_SIZE), slice(b, 49, KEY_SIZE),
-                    Bytes.getLong(b, 81), slice(b, 89, SIGNATURE_SIZE));
+            need(b, OK_SIZE, "ANSWER with status OK");
+            return new Answer(requestId, STATUS_OK, slice(b, 9, KEY_SIZE), slice(b, 41, COOKIE_SIZE),
+                    slice(b, 57, KEY_SIZE), Bytes.getLong(b, 89), slice(b, 97, SIGNATURE_SIZE));
         }
     }
 

@@ -175,7 +175,7 @@ class CallLifecycleTest {
         t.settle();
         var malloryAnswer = t.lookup("beta", mallory.key.publicKey());
         // 1. Mallory's onion key and binding in place of bob's: the binding is not by bob's key.
-        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), a.rendezvous(), a.cookie(),
+        t.answerRewriter = a -> new ControlMessages.Answer(a.requestId(), a.status(), a.rendezvous(), a.cookie(),
                 malloryAnswer.onionKey(), malloryAnswer.bindingUntil(), malloryAnswer.bindingSignature());
         Call call = alice.client.call(bob.certificate());
         t.net.run();
@@ -184,7 +184,7 @@ class CallLifecycleTest {
         assertTrue(bob.incoming.isEmpty());
         // 2. Bob's binding but Mallory's rendezvous and cookie: the binding names bob's rendezvous
         // Mix and cookie, so the caller refuses the redirection before any CONNECT leaves it.
-        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), malloryAnswer.rendezvous(),
+        t.answerRewriter = a -> new ControlMessages.Answer(a.requestId(), a.status(), malloryAnswer.rendezvous(),
                 malloryAnswer.cookie(), a.onionKey(), a.bindingUntil(), a.bindingSignature());
         t.tick();
         Call second = alice.client.call(bob.certificate());
@@ -193,7 +193,7 @@ class CallLifecycleTest {
         assertTrue(mallory.incoming.isEmpty(), "the redirected call never reaches mallory");
         assertEquals(Call.BAD_ANSWER, second.endReason());
         // 3. Bob's answer, cookie changed: the binding covers the cookie too.
-        t.answerRewriter = a -> new ControlMessages.Answer(a.status(), a.rendezvous(), malloryAnswer.cookie(),
+        t.answerRewriter = a -> new ControlMessages.Answer(a.requestId(), a.status(), a.rendezvous(), malloryAnswer.cookie(),
                 a.onionKey(), a.bindingUntil(), a.bindingSignature());
         t.tick();
         Call third = alice.client.call(bob.certificate());

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.herd.core.circuit.Circuit;
 import org.herd.core.circuit.CircuitTable;
+import org.herd.core.circuit.ControlInjector;
+import org.herd.core.circuit.LinkCircuit;
 import org.herd.core.circuit.Mix;
 import org.herd.core.wire.ControlMessages;
+import org.herd.core.wire.RelayCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -321,6 +325,109 @@ class RetransmissionTest {
         n.t().net.run();
         assertEquals(Call.State.ACTIVE, second.state(), "ended: " + second.endReason());
         assertEquals(1, carol.incoming.size());
-        assertTrue(n.alice().client.counters().duplicates() >= 1, "the late answers are counted");
+        assertTrue(n.alice().client.counters().staleAnswers() >= 1, "the late answers are counted");
+    }
+
+    /** Counts the RELAY cells {@code from} sends {@code to} from now on (taps see every cell as sent). */
+    private static int[] countRelayCells(TestNet t, int from, int to) {
+        int[] n = {0};
+        t.net.tap(tr -> {
+            if (tr.from() == from && tr.to() == to
+                    && tr.cell()[org.herd.core.wire.Cell.COMMAND_OFFSET] == org.herd.core.wire.CellCommand.RELAY) {
+                n[0]++;
+            }
+        });
+        return n;
+    }
+
+    @Test
+    void aLateRefusalOfThePreviousCallsLookupDoesNotEndTheNextCall() throws Exception {
+        Net n = net("lateRefusal");
+        TestNet.ClientNode carol = n.t().client("carol", "beta", 0);
+        n.t().settle();
+        // bob's registration is gone from his directory: every LOOKUP of him is refused ...
+        assertTrue(n.t().store("beta").unregister(n.bob().key.publicKey()));
+        assertEquals(ControlMessages.STATUS_NOT_REGISTERED, n.t().lookup("beta", n.bob().key.publicKey()).status());
+        // ... but the refusals are held back (a slow directory) until alice's call has timed out.
+        n.t().holdDirectoryReplies = true;
+        Call first = n.alice().client.call(n.bob().certificate());
+        n.t().net.run();
+        tickUntil(n.t(), 5_000, () -> first.state() == Call.State.ENDED);
+        assertEquals(Call.TIMEOUT, first.endReason());
+        int forBob = n.t().heldDirectoryReplies.size();
+        assertTrue(forBob >= 1, "copies of the first LOOKUP were asked");
+        // alice calls carol at once; carol's answer is held too, so the refusals about bob arrive
+        // while this call looks up.
+        Call second = n.alice().client.call(carol.certificate());
+        n.t().net.run();
+        assertEquals(forBob + 1, n.t().heldDirectoryReplies.size(), "carol's LOOKUP reached her directory");
+        Runnable carolsAnswer = n.t().heldDirectoryReplies.get(forBob);
+        int[] toAlice = countRelayCells(n.t(), n.m1().index(), n.alice().index);
+        long duplicates = n.alice().client.counters().duplicates();
+        n.t().heldDirectoryReplies.subList(0, forBob).forEach(n.t().net::post);
+        n.t().net.run();
+        assertTrue(toAlice[0] >= 1, "R1 passed late refusals about bob to alice");
+        assertEquals(Call.State.LOOKING_UP, second.state(), "ended: " + second.endReason());
+        assertEquals(toAlice[0], n.alice().client.counters().staleAnswers(), "every late refusal is counted as stale");
+        assertEquals(duplicates, n.alice().client.counters().duplicates());
+        // carol's own answer sets the call up.
+        n.t().holdDirectoryReplies = false;
+        n.t().net.post(carolsAnswer);
+        n.t().net.run();
+        assertEquals(Call.State.ACTIVE, second.state(), "ended: " + second.endReason());
+        assertEquals(1, carol.incoming.size());
+    }
+
+    @Test
+    void onlyTheAnswerCarryingTheLookupsRequestIdIsTaken() throws Exception {
+        Net n = net("answerIds");
+        TestNet t = n.t();
+        Call first = n.alice().client.call(n.bob().certificate());
+        t.net.run();
+        assertEquals(Call.State.ACTIVE, first.state());
+        first.hangUp();
+        t.net.run();
+        t.holdDirectoryReplies = true;
+        Call second = n.alice().client.call(n.bob().certificate());
+        t.net.run();
+        assertEquals(Call.State.LOOKING_UP, second.state());
+        assertTrue(second.lookupId != first.lookupId && second.lookupId != ControlMessages.NO_REQUEST_ID,
+                "a fresh, non-zero id per LOOKUP");
+        Circuit out = n.alice().client.outboundCircuit("alpha");
+        CircuitTable.Entry atR1 = n.m1().mix().table().get(LinkCircuit.of(n.alice().index, out.circuitId()));
+        org.herd.core.circuit.CellOutlet r1 = t.net.outlet(n.m1().index());
+        // R1 (lying, or late) sends the refusal with the previous call's id: dropped and counted.
+        ControlInjector.sendBackward(atR1, RelayCommand.ANSWER,
+                ControlMessages.Answer.refused(first.lookupId, ControlMessages.STATUS_NOT_REGISTERED).encode(), r1);
+        t.net.run();
+        assertEquals(Call.State.LOOKING_UP, second.state(), "ended: " + second.endReason());
+        assertEquals(1, n.alice().client.counters().staleAnswers());
+        // A truncated ANSWER (its id cut short): malformed, dropped and counted, never thrown.
+        long malformed = n.alice().client.counters().malformed();
+        ControlInjector.sendBackward(atR1, RelayCommand.ANSWER, new byte[] {0, 1, 2, 3, 4}, r1);
+        t.net.run();
+        assertEquals(malformed + 1, n.alice().client.counters().malformed());
+        assertEquals(Call.State.LOOKING_UP, second.state());
+        // A malformed LOOKUP (the id cut short) is counted at R1 and refused with NO_REQUEST_ID,
+        // which no LOOKUP carries: stale at alice, the call still waits for its own answer.
+        long r1Malformed = n.m1().mix().counters().malformedMessages();
+        out.sendControl(RelayCommand.LOOKUP, out.lastHopIndex(), new byte[] {1, 2, 3});
+        t.net.run();
+        assertEquals(r1Malformed + 1, n.m1().mix().counters().malformedMessages());
+        assertEquals(2, n.alice().client.counters().staleAnswers());
+        assertEquals(Call.State.LOOKING_UP, second.state());
+        // The answer with the right id (the directory's, held so far) is taken.
+        t.holdDirectoryReplies = false;
+        t.heldDirectoryReplies.forEach(t.net::post);
+        t.net.run();
+        assertEquals(Call.State.ACTIVE, second.state(), "ended: " + second.endReason());
+        // ... and a copy of it after that is a duplicate, not stale.
+        long duplicates = n.alice().client.counters().duplicates();
+        ControlInjector.sendBackward(atR1, RelayCommand.ANSWER,
+                ControlMessages.Answer.refused(second.lookupId, ControlMessages.STATUS_NOT_REGISTERED).encode(), r1);
+        t.net.run();
+        assertEquals(duplicates + 1, n.alice().client.counters().duplicates());
+        assertEquals(2, n.alice().client.counters().staleAnswers());
+        assertEquals(Call.State.ACTIVE, second.state());
     }
 }

@@ -255,8 +255,10 @@ public final class TestNet implements AutoCloseable {
                     return response;
                 }
                 DirectoryResponse.LookupResult l = DirectoryResponse.LookupResult.decode(r.body());
-                ControlMessages.Answer a = answerRewriter.apply(new ControlMessages.Answer(ControlMessages.STATUS_OK,
-                        l.rendezvousMix(), l.cookie(), l.onionKey(), l.bindingUntilMillis(), l.bindingSignature()));
+                // The directory protocol's LOOKUP carries no relay request id; the rewriter sees the fields only.
+                ControlMessages.Answer a = answerRewriter.apply(new ControlMessages.Answer(ControlMessages.NO_REQUEST_ID,
+                        ControlMessages.STATUS_OK, l.rendezvousMix(), l.cookie(), l.onionKey(), l.bindingUntilMillis(),
+                        l.bindingSignature()));
                 return DirectoryMessages.encodeResponse(DirectoryResponse.ok(r.type(), r.requestId(),
                         new DirectoryResponse.LookupResult(a.rendezvous(), a.cookie(), a.onionKey(), a.bindingUntil(),
                                 a.bindingSignature(), l.rendezvousDescriptor()).encode()));
@@ -275,8 +277,8 @@ public final class TestNet implements AutoCloseable {
                 return ControlMessages.Answer.refused(r.status());
             }
             DirectoryResponse.LookupResult l = DirectoryResponse.LookupResult.decode(r.body());
-            return new ControlMessages.Answer(ControlMessages.STATUS_OK, l.rendezvousMix(), l.cookie(), l.onionKey(),
-                    l.bindingUntilMillis(), l.bindingSignature());
+            return new ControlMessages.Answer(ControlMessages.NO_REQUEST_ID, ControlMessages.STATUS_OK, l.rendezvousMix(),
+                    l.cookie(), l.onionKey(), l.bindingUntilMillis(), l.bindingSignature());
         } catch (DirectoryProtocolException e) {
             throw new IllegalStateException(e);
         }

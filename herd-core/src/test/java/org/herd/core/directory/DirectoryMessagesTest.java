@@ -113,7 +113,7 @@ class DirectoryMessagesTest {
     }
 
     @Test
-    void lookupResultsAndStatusesMapOntoTheCircuitLayersAnswer() {
+    void lookupResultsAndStatusesMapOntoTheCircuitLayersAnswer() throws Exception {
         byte[] mix = new byte[32];
         mix[0] = 1;
         byte[] cookie = new byte[16];
@@ -123,15 +123,20 @@ class DirectoryMessagesTest {
         byte[] sig = new byte[64];
         sig[0] = 4;
         byte[] answer = new DirectoryResponse.LookupResult(mix, cookie, onion, 0x0102030405060708L, sig, new byte[] {9})
-                .circuitAnswer();
-        // status 0 | rendezvous 32 | cookie 16 | onion 32 | valid-until 8 | signature 64 = 153 bytes.
-        assertEquals(153, answer.length);
-        assertEquals(0, answer[0]);
-        assertEquals(1, answer[1]);
-        assertEquals(2, answer[33]);
-        assertEquals(3, answer[49]);
-        assertEquals("0102030405060708", HexFormat.of().formatHex(answer, 81, 89));
-        assertEquals(4, answer[89]);
+                .circuitAnswer(0x0A0B0C0D0E0F1011L);
+        // request id 8 | status 0 | rendezvous 32 | cookie 16 | onion 32 | valid-until 8 | signature 64 = 161 bytes.
+        assertEquals(161, answer.length);
+        assertEquals("0a0b0c0d0e0f1011", HexFormat.of().formatHex(answer, 0, 8));
+        assertEquals(0, answer[8]);
+        assertEquals(1, answer[9]);
+        assertEquals(2, answer[41]);
+        assertEquals(3, answer[57]);
+        assertEquals("0102030405060708", HexFormat.of().formatHex(answer, 89, 97));
+        assertEquals(4, answer[97]);
+        // ... which is the circuit layer's own encoding of that ANSWER.
+        org.herd.core.wire.ControlMessages.Answer decoded = org.herd.core.wire.ControlMessages.Answer.decode(answer);
+        assertEquals(0x0A0B0C0D0E0F1011L, decoded.requestId());
+        assertArrayEquals(answer, decoded.encode());
         for (int s = 0; s <= 4; s++) {
             assertEquals(s, DirectoryStatus.toCircuitStatus(s));
         }

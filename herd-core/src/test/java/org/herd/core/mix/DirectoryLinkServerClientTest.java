@@ -70,7 +70,7 @@ class DirectoryLinkServerClientTest {
                 links.keep(net.directories.get(0).address(), directory);
                 ZoneNet.await("the client's link to the directory", 20_000, () -> links.call(() -> peer[0] >= 0));
                 byte[] lookup = DirectoryLinkCodec.message(DirectoryLinkCodec.LOOKUP, 1,
-                        new ControlMessages.Lookup("alpha", client.publicKey().encoded()).encode());
+                        new ControlMessages.Lookup(5, "alpha", client.publicKey().encoded()).encode());
                 byte[] directLookup = DirectoryLinkCodec.message(DirectoryLinkCodec.REQUEST, 2,
                         DirectoryMessages.encodeRequest(2, new DirectoryRequest.LookupByKey("alpha", client.publicKey())));
                 byte[] get = DirectoryLinkCodec.message(DirectoryLinkCodec.REQUEST, 3,

@@ -63,20 +63,22 @@ class DirectoryLinkServiceTest {
         assertEquals(ControlMessages.STATUS_OK, ControlMessages.Registered.decode(m.body()).status());
 
         byte[] lookup = DirectoryLinkCodec.message(DirectoryLinkCodec.LOOKUP, 78,
-                new ControlMessages.Lookup("alpha", client.publicKey().encoded()).encode());
+                new ControlMessages.Lookup(0x1122334455667788L, "alpha", client.publicKey().encoded()).encode());
         m = DirectoryLinkCodec.parse(viaCells(service.serve(viaCells(lookup))));
         assertEquals(DirectoryLinkCodec.ANSWER, m.type());
         assertEquals(78, m.requestId());
         ControlMessages.Answer answer = ControlMessages.Answer.decode(m.body());
         assertEquals(ControlMessages.STATUS_OK, answer.status());
+        assertEquals(0x1122334455667788L, answer.requestId(), "the caller's LOOKUP id is echoed");
         assertArrayEquals(rv, answer.rendezvous());
         assertArrayEquals(cookie, answer.cookie());
         assertEquals(2, service.served());
         // A LOOKUP for another zone is not this directory's: refused, not served from here.
         byte[] foreign = DirectoryLinkCodec.message(DirectoryLinkCodec.LOOKUP, 79,
-                new ControlMessages.Lookup("beta", client.publicKey().encoded()).encode());
-        assertEquals(ControlMessages.STATUS_UNKNOWN_ZONE, ControlMessages.Answer.decode(
-                DirectoryLinkCodec.parse(service.serve(foreign)).body()).status());
+                new ControlMessages.Lookup(-2, "beta", client.publicKey().encoded()).encode());
+        ControlMessages.Answer refusal = ControlMessages.Answer.decode(DirectoryLinkCodec.parse(service.serve(foreign)).body());
+        assertEquals(ControlMessages.STATUS_UNKNOWN_ZONE, refusal.status());
+        assertEquals(-2, refusal.requestId(), "a refusal echoes the LOOKUP id too");
         directory.close();
 
         // Unknown type, a REGISTER too short for the rendezvous key, a truncated LOOKUP: dropped, counted.

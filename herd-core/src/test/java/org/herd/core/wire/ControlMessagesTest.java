@@ -3,6 +3,7 @@ package org.herd.core.wire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -70,29 +71,70 @@ class ControlMessagesTest {
 
     @Test
     void lookupAnswerEndRoundTrip() throws Exception {
-        var l = new ControlMessages.Lookup("beta", filled(32, 9));
+        var l = new ControlMessages.Lookup(0x0102030405060708L, "beta", filled(32, 9));
         byte[] lb = l.encode();
-        assertEquals("04" + "62657461" + "09".repeat(32), HexFormat.of().formatHex(lb));
-        assertEquals("beta", ControlMessages.Lookup.decode(lb).zone());
+        // request id 8 | zone length 1 | zone | client key 32.
+        assertEquals("0102030405060708" + "04" + "62657461" + "09".repeat(32), HexFormat.of().formatHex(lb));
+        var ld = ControlMessages.Lookup.decode(lb);
+        assertEquals("beta", ld.zone());
+        assertEquals(0x0102030405060708L, ld.requestId());
+        assertArrayEquals(lb, ld.encode());
         byte[] badZone = lb.clone();
-        badZone[1] = 0;
+        badZone[9] = 0;
         assertThrows(MalformedMessageException.class, () -> ControlMessages.Lookup.decode(badZone));
         byte[] badLen = lb.clone();
-        badLen[0] = 5;
+        badLen[8] = 5;
         assertThrows(MalformedMessageException.class, () -> ControlMessages.Lookup.decode(badLen));
+        // Truncated anywhere (inside the request id, before the zone, inside the key): a reason, never an index error.
+        for (int n : new int[] {0, 1, 7, 8, 9, 12, lb.length - 1}) {
+            MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                    () -> ControlMessages.Lookup.decode(java.util.Arrays.copyOf(lb, n)));
+            assertTrue(e.getMessage().startsWith("LOOKUP"), e.getMessage());
+        }
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Lookup.decode(java.util.Arrays.copyOf(lb, lb.length + 1)));
 
-        var a = new ControlMessages.Answer(ControlMessages.STATUS_OK, filled(32, 1), filled(16, 2), filled(32, 3), 7L,
-                filled(64, 4));
+        // The answers echo the LOOKUP's id.
+        var a = l.found(filled(32, 1), filled(16, 2), filled(32, 3), 7L, filled(64, 4));
+        assertEquals(0x0102030405060708L, a.requestId());
         byte[] ab = a.encode();
         assertEquals(ControlMessages.Answer.OK_SIZE, ab.length);
+        assertEquals(161, ab.length);
+        // request id 8 | status 0 | rendezvous 32 | cookie 16 | onion key 32 | valid-until 8 | signature 64.
+        assertEquals("0102030405060708" + "00" + "01".repeat(32) + "02".repeat(16) + "03".repeat(32)
+                + "0000000000000007" + "04".repeat(64), HexFormat.of().formatHex(ab));
         assertArrayEquals(ab, ControlMessages.Answer.decode(ab).encode());
-        var refused = ControlMessages.Answer.refused(ControlMessages.STATUS_NOT_REGISTERED);
-        assertArrayEquals(new byte[] {2}, refused.encode());
-        assertEquals(ControlMessages.STATUS_NOT_REGISTERED, ControlMessages.Answer.decode(new byte[] {2}).status());
-        assertThrows(MalformedMessageException.class, () -> ControlMessages.Answer.decode(new byte[] {0}));
+        assertEquals(0x0102030405060708L, ControlMessages.Answer.decode(ab).requestId());
+        var refused = l.refused(ControlMessages.STATUS_NOT_REGISTERED);
+        byte[] rb = refused.encode();
+        assertEquals("0102030405060708" + "02", HexFormat.of().formatHex(rb));
+        var rd = ControlMessages.Answer.decode(rb);
+        assertEquals(ControlMessages.STATUS_NOT_REGISTERED, rd.status());
+        assertEquals(0x0102030405060708L, rd.requestId());
+        assertArrayEquals(rb, rd.encode());
+        // A refusal of a LOOKUP whose id could not be read carries the id no client draws.
+        assertEquals(ControlMessages.NO_REQUEST_ID, ControlMessages.Answer.decode(
+                ControlMessages.Answer.refused(ControlMessages.STATUS_BAD_REQUEST).encode()).requestId());
+        assertThrows(IllegalArgumentException.class, () -> l.refused(ControlMessages.STATUS_OK));
+        // Truncated: inside the id, id without status, OK status without (all of) its body.
+        for (int n : new int[] {0, 1, 8}) {
+            MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                    () -> ControlMessages.Answer.decode(java.util.Arrays.copyOf(rb, n)));
+            assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        }
+        for (int n : new int[] {9, 10, 100, ab.length - 1}) {
+            MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                    () -> ControlMessages.Answer.decode(java.util.Arrays.copyOf(ab, n)));
+            assertTrue(e.getMessage().startsWith("ANSWER with status OK has " + n + " bytes"), e.getMessage());
+        }
         byte[] okWithBadStatus = ab.clone();
-        okWithBadStatus[0] = 1;
-        assertThrows(MalformedMessageException.class, () -> ControlMessages.Answer.decode(okWithBadStatus));
+        okWithBadStatus[8] = 1;
+        MalformedMessageException body = assertThrows(MalformedMessageException.class,
+                () -> ControlMessages.Answer.decode(okWithBadStatus));
+        assertTrue(body.getMessage().contains("carries a body"), body.getMessage());
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Answer.decode(java.util.Arrays.copyOf(rb, 10)));
+        // The pre-id formats (status first) are malformed now, not misread.
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Answer.decode(new byte[] {2}));
+        assertThrows(MalformedMessageException.class, () -> ControlMessages.Answer.decode(java.util.Arrays.copyOf(ab, 153)));
 
         assertEquals(ControlMessages.END_HANGUP, ControlMessages.End.decode(new byte[] {1}).reason());
         assertThrows(MalformedMessageException.class, () -> ControlMessages.End.decode(new byte[0]));
