@@ -36,7 +36,7 @@ import picocli.CommandLine.Command;
  * (identity.key), {@code certificate} (its client certificate, binary), {@code mix} (hex key of
  * its Mix), {@code listen} (default 127.0.0.1:0), {@code peer-certificate} (the callee's
  * certificate, binary; optional). Commands on standard input: {@code call}, {@code mute} (stop sending
- * frames), {@code hangup}, {@code quit}. Incoming calls are accepted. While a call is active one 160-byte frame is sent
+ * frames), {@code hangup}, {@code status} (prints a {@code status} line), {@code quit}. Incoming calls are accepted. While a call is active one 160-byte frame is sent
  * per 20 ms tick: send time 8 | sequence 4 | pattern 148 (byte i = seq·31 + i).
  *
  * <p><b>Clock</b>: the send time is wall-clock microseconds since 1970 ({@link Instant#now()},
@@ -49,7 +49,8 @@ import picocli.CommandLine.Command;
  * gap_ms, seq_before, seq_after, received_before: intact frames of the call before the gap — how
  * long a resume interrupted the audio),
  * ended (frames_sent, frames_received, frames_corrupted, frames_dropped, frames_intact, frames_out_of_order,
- * max_gap_ms, delays_us), stopped.
+ * max_gap_ms, delays_us), status and stopped (both with the client's counters, {@link #counters}; stopped
+ * also send_drops).
  */
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Run a Herd test client; prints JSON lines.")
 public final class ClientCommand implements Callable<Integer> {
@@ -315,16 +316,33 @@ public final class ClientCommand implements Callable<Integer> {
                         }
                     });
                     case "mute" -> n.execute(c -> muted = true);
+                    case "status" -> n.execute(c -> proc.emit("{\"event\":\"status\"," + counters(c.counters())
+                            + ",\"calls\":" + c.calls().size() + "}"));
                     case "quit" -> proc.stop();
                     default -> proc.emit("{\"event\":\"error\",\"reason\":" + NodeProcess.q("unknown command " + line) + "}");
                 }
             });
             proc.awaitStop();
-            proc.emit("{\"event\":\"stopped\",\"send_drops\":" + n.links().call(() -> n.links().sendDrops()) + "}");
+            proc.emit("{\"event\":\"stopped\",\"send_drops\":" + n.links().call(() -> n.links().sendDrops()) + ","
+                    + n.links().call(() -> counters(n.client().counters())) + "}");
         } finally {
             proc.finished();
         }
         return 0;
+    }
+
+    /**
+     * The client's counters as JSON members (no braces), read on its thread: control requests
+     * re-sent ({@code retransmissions}), duplicate answers and requests ({@code duplicates}),
+     * ANSWERs whose request id matched no LOOKUP in flight ({@code stale_answers}), and the drops
+     * ({@code malformed}, {@code circuit_drops}, {@code unknown_circuit}, {@code unknown_relay_commands},
+     * {@code unexpected}); see {@link CallClient.Counters}.
+     */
+    static String counters(CallClient.Counters c) {
+        return "\"retransmissions\":" + c.retransmissions() + ",\"duplicates\":" + c.duplicates()
+                + ",\"stale_answers\":" + c.staleAnswers() + ",\"malformed\":" + c.malformed()
+                + ",\"circuit_drops\":" + c.circuitDrops() + ",\"unknown_circuit\":" + c.unknownCircuit()
+                + ",\"unknown_relay_commands\":" + c.unknownRelayCommands() + ",\"unexpected\":" + c.unexpected();
     }
 
     private void startCall() {
