@@ -260,6 +260,40 @@ public final class DirectoryStore implements AutoCloseable {
         return queryCertificates("WHERE herd_address = ?", p -> p.setString(1, herdAddress)).stream().findFirst();
     }
 
+    /**
+     * One page of the certificates of {@code zone} valid at {@code nowMillis} (expiry exclusive), in
+     * unsigned byte order of the client key: at most {@code limit}, all with a key above
+     * {@code after} ({@code null}: from the first). Paging by key needs no snapshot: a certificate
+     * issued or renewed while a caller pages is either in a later page or was already passed (the
+     * caller learns of it another way, e.g. the JOIN that issued it).
+     */
+    public synchronized List<ClientCertificateRecord> clientCertificatesValidAt(String zone, long nowMillis,
+            IdentityPublicKey after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return queryCertificates("WHERE zone = ? AND expires_at_ms > ?" + (after == null ? "" : " AND client_key > ?")
+                + " ORDER BY client_key LIMIT ?", p -> {
+                    p.setString(1, zone);
+                    p.setLong(2, nowMillis);
+                    int next = 3;
+                    if (after != null) {
+                        p.setBytes(next++, after.encoded());
+                    }
+                    p.setInt(next, limit);
+                });
+    }
+
+    /**
+     * Deletes certificates that expired at or before {@code nowMillis}; returns how many. The Herd
+     * address is derived from the key, so a client that joins again after its certificate lapsed
+     * gets the same address (with a fresh client id).
+     */
+    public synchronized int purgeExpiredClientCertificates(long nowMillis) {
+        return update("purging expired client certificates", "DELETE FROM client_certificate WHERE expires_at_ms <= ?",
+                p -> p.setLong(1, nowMillis));
+    }
+
     private List<ClientCertificateRecord> queryCertificates(String where, Binder binder) {
         return query("reading client certificates",
                 "SELECT client_key, zone, herd_address, certificate, issued_at_ms, expires_at_ms FROM client_certificate "

@@ -496,6 +496,21 @@ class DirectoryServiceTest {
     }
 
     @Test
+    void issuedCertificatesAreListedWhileValidAndPurgedWhenExpired() throws Exception {
+        Joined c = joined();
+        List<ClientCertificateRecord> listed = f.alpha.validClientCertificates(null, 10);
+        assertEquals(1, listed.size());
+        assertArrayEquals(c.certificate(), listed.get(0).signedCertificate());
+        long expires = ClientCertificate.decode(c.certificate()).validUntil();
+        f.clock.setEpochMillis(expires - 1);
+        assertEquals(1, f.alpha.validClientCertificates(null, 10).size(), "valid until its expiry (exclusive)");
+        f.clock.setEpochMillis(expires);
+        assertTrue(f.alpha.validClientCertificates(null, 10).isEmpty(), "an expired certificate is not listed");
+        assertTrue(f.alpha.purgeExpired() >= 1);
+        assertTrue(f.alphaStore.clientCertificate(c.key().publicKey()).isEmpty(), "and is purged");
+    }
+
+    @Test
     void purgeRemovesOnlyWhatCanNoLongerBeUsed() throws Exception {
         Joined c = joined();
         IdentityPublicKey r2 = f.mix("alpha", 0).keys().identity().publicKey();

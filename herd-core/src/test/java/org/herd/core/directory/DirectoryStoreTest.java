@@ -120,6 +120,49 @@ class DirectoryStoreTest {
     }
 
     @Test
+    void validClientCertificatesSurviveReopenAndArePagedByKeyWithoutExpiredOnes() {
+        List<ClientCertificateRecord> valid = new ArrayList<>();
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
+            for (int i = 0; i < 7; i++) {
+                ClientCertificateRecord c = new ClientCertificateRecord(TestKeys.key(11, i), "alpha", "c" + i,
+                        new byte[] {(byte) i, 1}, T0, i < 2 ? T0 + 100 : T0 + 10_000);
+                store.putClientCertificate(c);
+                if (i >= 2) {
+                    valid.add(c);
+                }
+            }
+            // Another zone's certificate is never listed as this zone's.
+            store.putClientCertificate(new ClientCertificateRecord(TestKeys.key(11, 99), "beta", "x", new byte[] {9}, T0,
+                    T0 + 10_000));
+        }
+        valid.sort((a, b) -> java.util.Arrays.compareUnsigned(a.client().encoded(), b.client().encoded()));
+        // A restart: the same file opened again.
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0 + 200)) {
+            List<ClientCertificateRecord> paged = new ArrayList<>();
+            IdentityPublicKey after = null;
+            int pages = 0;
+            while (true) {
+                List<ClientCertificateRecord> page = store.clientCertificatesValidAt("alpha", T0 + 200, after, 2);
+                paged.addAll(page);
+                pages++;
+                if (page.size() < 2) {
+                    break;
+                }
+                after = page.get(page.size() - 1).client();
+            }
+            assertEquals(valid, paged, "every valid certificate once, in key order, none that expired");
+            assertEquals(3, pages);
+            // Expiry is exclusive, as for registrations; expired rows are purged.
+            assertEquals(7, store.clientCertificatesValidAt("alpha", T0 + 99, null, 100).size());
+            assertEquals(0, store.purgeExpiredClientCertificates(T0 + 99));
+            assertEquals(2, store.purgeExpiredClientCertificates(T0 + 100));
+            assertEquals(valid, store.clientCertificatesValidAt("alpha", T0 + 100, null, 100));
+            assertTrue(store.clientCertificate(TestKeys.key(11, 0)).isEmpty());
+            assertThrows(IllegalArgumentException.class, () -> store.clientCertificatesValidAt("alpha", T0, null, 0));
+        }
+    }
+
+    @Test
     void utilisationReportsReplacePerMixAndEpochAndPurge() {
         RateScope scope = RateScope.interZone("beta", "alpha");
         IdentityPublicKey mix = TestKeys.key(5, 0);
@@ -312,7 +355,7 @@ class DirectoryStoreTest {
             p.executeUpdate();
         }
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
-            assertEquals(2, store.schemaVersion());
+            assertEquals(SchemaMigrations.LATEST, store.schemaVersion());
             assertEquals(Optional.of(new RendezvousRegistration(client, mix, T0, T0 + 1000)),
                     store.lookupRendezvous(client, T0 + 1));
             assertTrue(store.rendezvousBinding(client, T0 + 1).isEmpty(), "no binding for a version-1 row");
