@@ -381,10 +381,11 @@ public final class DirectoryStore implements AutoCloseable {
     public synchronized void putUtilisationReport(UtilisationReport r, long receivedAtMillis) {
         try (PreparedStatement p = connection.prepareStatement(
                 "INSERT INTO utilisation_report (mix_key, link_class, zone, peer_zone, epoch, peak_cells, mean_cells,"
-                        + " capacity_cells, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " capacity_cells, received_at_ms, clients, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (link_class, zone, peer_zone, epoch, mix_key) DO UPDATE SET"
                         + " peak_cells = excluded.peak_cells, mean_cells = excluded.mean_cells,"
-                        + " capacity_cells = excluded.capacity_cells, received_at_ms = excluded.received_at_ms")) {
+                        + " capacity_cells = excluded.capacity_cells, received_at_ms = excluded.received_at_ms,"
+                        + " clients = excluded.clients, calls = excluded.calls")) {
             p.setBytes(1, r.mix().encoded());
             bindScope(p, 2, r.scope());
             p.setLong(5, r.epoch());
@@ -392,6 +393,8 @@ public final class DirectoryStore implements AutoCloseable {
             p.setDouble(7, r.meanCellsPerTick());
             p.setInt(8, r.capacityCellsPerTick());
             p.setLong(9, receivedAtMillis);
+            bindCount(p, 10, r.clients());
+            bindCount(p, 11, r.calls());
             p.executeUpdate();
         } catch (SQLException e) {
             throw failure("storing utilisation report of " + r.mix() + " for " + r.scope(), e);
@@ -401,14 +404,28 @@ public final class DirectoryStore implements AutoCloseable {
     /** The reports for {@code scope} and {@code epoch}, ordered by mix key. */
     public synchronized List<UtilisationReport> utilisationReports(RateScope scope, long epoch) {
         return query("reading utilisation reports for " + scope,
-                "SELECT mix_key, epoch, peak_cells, mean_cells, capacity_cells FROM utilisation_report"
+                "SELECT mix_key, epoch, peak_cells, mean_cells, capacity_cells, clients, calls FROM utilisation_report"
                         + " WHERE link_class = ? AND zone = ? AND peer_zone = ? AND epoch = ? ORDER BY mix_key",
                 p -> {
                     bindScope(p, 1, scope);
                     p.setLong(4, epoch);
                 },
                 rs -> new UtilisationReport(key(rs.getBytes(1)), scope, rs.getLong(2), rs.getInt(3), rs.getDouble(4),
-                        rs.getInt(5)));
+                        rs.getInt(5), count(rs, 6), count(rs, 7)));
+    }
+
+    /** A client or call count; NULL (a row stored before schema version 4) is {@link UtilisationReport#NOT_REPORTED}. */
+    private static int count(ResultSet rs, int column) throws SQLException {
+        int n = rs.getInt(column);
+        return rs.wasNull() ? UtilisationReport.NOT_REPORTED : n;
+    }
+
+    private static void bindCount(PreparedStatement p, int index, int count) throws SQLException {
+        if (count == UtilisationReport.NOT_REPORTED) {
+            p.setNull(index, java.sql.Types.INTEGER);
+        } else {
+            p.setInt(index, count);
+        }
     }
 
     /** Deletes reports for epochs before {@code epoch}; returns how many. */

@@ -233,7 +233,7 @@ public final class MixNode implements AutoCloseable {
                 peer -> {
                     IdentityPublicKey id = l.identityOf(peer);
                     return id == null ? null : rateClassOf(id);
-                });
+                }, this::clientLinks, () -> mix.admittedCalls());
         directory = new RemoteDirectory(settings.zone(), this::sendToDirectory, l::execute);
         mix = new Mix(settings.keys().identity().publicKey(), List.of(settings.keys().onion()), l::send, clock, random,
                 directory, settings.mix());
@@ -481,6 +481,27 @@ public final class MixNode implements AutoCloseable {
         return links.call(() -> new DirectoryCounters(documents, badDocuments, rates.changesScheduled(), rates.lateChanges(),
                 reportsSent, reportsAccepted, reportsRefused, forwarded, rates.refusedAtCapacity(), certified.size(),
                 learnedMixes, certificatesAccepted, certificatesRefused));
+    }
+
+    /** Client links up now: every attached link whose peer is neither a Mix nor a directory (event loop). */
+    private int clientLinks() {
+        int n = 0;
+        for (org.herd.core.link.PacedLinks.Paced p : links.paced().attached()) {
+            IdentityPublicKey id = p.link().peerIdentity();
+            // This node's links only (on shared loops the pacing also carries other nodes' links).
+            if (links.peerOf(id) >= 0 && kind(id).equals("client")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The Mix's load as its UTILISATION_REPORTs carry it: client links up, calls spliced here (it
+     * is their rendezvous Mix), read on the loop.
+     */
+    public int[] load() {
+        return links.call(() -> new int[] {clientLinks(), mix.admittedCalls()});
     }
 
     /** The rate class of {@code scope}'s links at this Mix, or null (event loop; tests and metrics). */

@@ -108,6 +108,10 @@ public final class ZoneDirectoryNode implements AutoCloseable {
         /** A LOOKUP was answered with {@code status} (0: found). */
         default void lookedUp(int status) {
         }
+
+        /** A Mix's UTILISATION_REPORT was accepted (and stored by the service): its figures and load. */
+        default void reported(org.herd.core.directory.UtilisationReport report) {
+        }
     }
 
     private record Pending(String zone, byte[] request, int[] left) {
@@ -278,12 +282,27 @@ public final class ZoneDirectoryNode implements AutoCloseable {
             @Override
             public byte[] request(IdentityPublicKey peer, byte[] directoryRequest) {
                 byte[] response = service.apply(directoryRequest);
-                if (DirectoryMessages.peekType(directoryRequest) == DirectoryMessages.JOIN) {
+                int type = DirectoryMessages.peekType(directoryRequest);
+                if (type == DirectoryMessages.JOIN) {
                     remember(response);
+                } else if (type == DirectoryMessages.UTILISATION_REPORT) {
+                    reported(directoryRequest, response);
                 }
                 return response;
             }
         };
+    }
+
+    /** Tells {@link Events#reported} of a report the service accepted. */
+    private void reported(byte[] request, byte[] response) {
+        try {
+            if (DirectoryMessages.decodeResponse(response).isOk()
+                    && DirectoryMessages.decodeRequest(request).request() instanceof org.herd.core.directory.DirectoryRequest.Report r) {
+                events.reported(r.toUtilisationReport());
+            }
+        } catch (DirectoryProtocolException | IllegalArgumentException e) {
+            // The service accepted it, so it decodes; nothing to tell otherwise.
+        }
     }
 
     /** Pushes the certificate a JOIN response issued to the zone's Mixes now and on the next polls. */

@@ -167,10 +167,10 @@ class DirectoryStoreTest {
         RateScope scope = RateScope.interZone("beta", "alpha");
         IdentityPublicKey mix = TestKeys.key(5, 0);
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
-            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 3, 1.5, 8), T0);
-            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 5, 2.25, 8), T0 + 1);
-            store.putUtilisationReport(new UtilisationReport(TestKeys.key(5, 1), scope, 8, 1, 0.5, 8), T0 + 2);
-            assertEquals(List.of(new UtilisationReport(mix, scope, 7, 5, 2.25, 8)), store.utilisationReports(scope, 7));
+            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 3, 1.5, 8, 10, 1), T0);
+            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 5, 2.25, 8, 12, 3), T0 + 1);
+            store.putUtilisationReport(new UtilisationReport(TestKeys.key(5, 1), scope, 8, 1, 0.5, 8, 0, 0), T0 + 2);
+            assertEquals(List.of(new UtilisationReport(mix, scope, 7, 5, 2.25, 8, 12, 3)), store.utilisationReports(scope, 7));
             assertTrue(store.utilisationReports(RateScope.intraZone("alpha"), 7).isEmpty());
             assertEquals(1, store.purgeUtilisationReportsBefore(8));
             assertEquals(1, store.utilisationReports(scope, 8).size());
@@ -210,7 +210,7 @@ class DirectoryStoreTest {
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
             for (long e = 1; e <= 5; e++) {
                 clock.setEpochMillis(schedule.startMillis(e));
-                UtilisationReport r = new UtilisationReport(TestKeys.key(9, 0), intra, e - 1, 8, 4, 8);
+                UtilisationReport r = new UtilisationReport(TestKeys.key(9, 0), intra, e - 1, 8, 4, 8, 2, 1);
                 before.report(r);
                 store.putUtilisationReport(r, clock.epochMillis());
                 before.onEpoch().forEach(store::putRateAnnouncement);
@@ -336,6 +336,33 @@ class DirectoryStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
              ResultSet rs = c.getMetaData().getTables(null, null, "half_done", null)) {
             assertFalse(rs.next(), "the failed migration's first statement must have been rolled back");
+        }
+    }
+
+    @Test
+    void version3ReportsUpgradeWithTheirCountsNotReported() throws Exception {
+        IdentityPublicKey mix = TestKeys.key(12, 0);
+        RateScope scope = RateScope.intraZone("alpha");
+        // A database at version 3 with a report row written as version-3 code did (no counts).
+        DirectoryStore.open(DriverManager.getConnection("jdbc:sqlite:" + db()), SqlDialect.SQLITE, "v3", T0,
+                SchemaMigrations.MIGRATIONS.subList(0, 3)).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+             var p = c.prepareStatement("INSERT INTO utilisation_report (mix_key, link_class, zone, peer_zone, epoch,"
+                     + " peak_cells, mean_cells, capacity_cells, received_at_ms) VALUES (?, 'intra-zone-mix', 'alpha', '', 4,"
+                     + " 3, 1.5, 8, ?)")) {
+            p.setBytes(1, mix.encoded());
+            p.setLong(2, T0);
+            p.executeUpdate();
+        }
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
+            assertEquals(SchemaMigrations.LATEST, store.schemaVersion());
+            UtilisationReport old = store.utilisationReports(scope, 4).get(0);
+            assertEquals(new UtilisationReport(mix, scope, 4, 3, 1.5, 8, UtilisationReport.NOT_REPORTED,
+                    UtilisationReport.NOT_REPORTED), old);
+            assertFalse(old.countsReported());
+            // A report received now replaces it with its counts.
+            store.putUtilisationReport(new UtilisationReport(mix, scope, 4, 5, 2.0, 8, 40, 9), T0 + 1);
+            assertEquals(List.of(new UtilisationReport(mix, scope, 4, 5, 2.0, 8, 40, 9)), store.utilisationReports(scope, 4));
         }
     }
 
