@@ -70,9 +70,23 @@ final class LoopbackNetwork implements AutoCloseable {
 
     /** Writes the PKI, layouts and configs into {@code dir} and starts the 8 processes. */
     static LoopbackNetwork start(Path dir, boolean observe) throws IOException {
+        return start(dir, observe, false);
+    }
+
+    /**
+     * Like {@link #start(Path, boolean)}; with {@code joining} the Mixes and clients have devnet's
+     * role configurations instead: the Mixes learn each other from the directories' documents and
+     * admit clients only by the certificates their zone directory pushes, and alice and bob JOIN
+     * their zone (its directory picks their Mix, printed in their {@code joined} line).
+     */
+    static LoopbackNetwork start(Path dir, boolean observe, boolean joining) throws IOException {
         LoopbackNetwork net = new LoopbackNetwork(dir);
         try {
-            net.write(observe);
+            if (joining) {
+                net.writeJoining();
+            } else {
+                net.write(observe);
+            }
             for (String name : net.configs.keySet()) {
                 net.launch(name);
             }
@@ -197,6 +211,31 @@ final class LoopbackNetwork implements AutoCloseable {
         started.add(p);
         processes.put(name, p);
         return p;
+    }
+
+    /** The name of the Mix whose identity key is {@code hex}, e.g. {@code azone-mix0}. */
+    String mixNameOf(String hex) {
+        for (MixDescriptor d : layout.mixes()) {
+            if (d.mixKey().toHex().equals(hex)) {
+                return layout.mixName(d.mixKey());
+            }
+        }
+        throw new IllegalArgumentException("no Mix " + hex);
+    }
+
+    /** devnet's layout: role-form Mixes, clients that JOIN (alice in azone, bob in bzone). */
+    private void writeJoining() throws IOException {
+        DevnetLayout layout = DevnetLayout.create(dir, 2, 2, new SecureRandom());
+        MixNode.Rates rates = new MixNode.Rates(RATE_CLIENT, RATE_MIX, RATE_MIX, 2);
+        layout.writeNetwork(Set.of(), rates, new EpochSchedule(0, EpochSchedule.DEFAULT_LENGTH_MILLIS), 60_000);
+        Map<IdentityPublicKey, Map<IdentityPublicKey, InetSocketAddress>> direct = layout.dialVia((dialler, to) -> null);
+        for (MixDescriptor d : layout.mixes()) {
+            layout.writeRoleMix(d, rates, 60_000, direct.get(d.mixKey()));
+        }
+        layout.writeJoiningClient("alice", "azone", "bob", RATE_CLIENT);
+        layout.writeJoiningClient("bob", "bzone", "alice", RATE_CLIENT);
+        configs.putAll(layout.configs());
+        this.layout = layout;
     }
 
     private void write(boolean observe) throws IOException {
