@@ -35,6 +35,59 @@ class DirectoryRestartSystemTest {
         return bytes;
     }
 
+    /**
+     * CLIENTS survives a directory restart (docs/network.md, "Pushing certificates"), at process
+     * level with clients that JOIN (devnet's configuration: the Mixes have no allow-list): once
+     * alice and bob are registered, {@code azone-directory} is SIGKILLed and restarted on its
+     * database; then the azone Mix alice is <em>not</em> attached to is SIGKILLed and restarted
+     * (its memory of certificates gone: what it admits it learns from the restarted directory), and
+     * then alice's own Mix is SIGKILLed. Alice re-joins the restarted Mix, which admits her — her
+     * certificate was issued before the directory restart and reached it only through the
+     * restarted directory's push from its store — registers there and calls bob.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aClientThatJoinedBeforeADirectoryRestartIsAdmittedByAMixStartedAfterIt(@TempDir Path dir) throws Exception {
+        try (LoopbackNetwork net = LoopbackNetwork.start(dir, false, true)) {
+            net.awaitReady(120);
+            DevnetProcess alice = net.process("alice");
+            String joined = alice.await("\"event\":\"joined\"", 1_000);
+            assertNotNull(joined, alice.lines().toString());
+            String aliceMix = net.mixNameOf(field(joined, "mix"));
+            String otherMix = aliceMix.equals("azone-mix0") ? "azone-mix1" : "azone-mix0";
+            String aliceKey = field(alice.await("\"event\":\"listening\"", 1_000), "identity");
+
+            net.kill("azone-directory");
+            net.restart("azone-directory");
+            assertNotNull(net.process("azone-directory").awaitNth("\"event\":\"link_up\"", 4, 40_000),
+                    "the Mixes did not link to the restarted directory");
+            net.kill(otherMix);
+            DevnetProcess restarted = net.restart(otherMix);
+            assertNotNull(restarted.await("\"event\":\"ready\"", 60_000), otherMix + " not ready: " + restarted.lines());
+
+            long registrations = alice.lines().stream().filter(l -> l.contains(REGISTERED) && l.contains(ACKNOWLEDGED)).count();
+            long started = System.nanoTime();
+            net.kill(aliceMix);
+            assertNotNull(restarted.await(l -> l.contains("\"kind\":\"client\"") && l.contains(aliceKey), 60_000),
+                    otherMix + " (started after the directory restart) never admitted alice: " + restarted.lines());
+            assertNotNull(alice.await(l -> alice.lines().stream().filter(x -> x.contains(REGISTERED) && x.contains(ACKNOWLEDGED))
+                    .count() > registrations, 60_000), "alice did not register again through " + otherMix + ": " + alice.lines());
+            System.out.println("DirectoryRestartSystemTest: alice admitted and registered at the restarted " + otherMix + " "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms after her Mix was killed");
+            net.call("alice", "bob");
+            net.hangUp("alice", "bob");
+        }
+    }
+
+    /** The string value of {@code key} in a JSON line. */
+    private static String field(String line, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":\"([^\"]*)\"").matcher(line);
+        if (!m.find()) {
+            throw new AssertionError("no " + key + " in " + line);
+        }
+        return m.group(1);
+    }
+
     private static final String REGISTERED = "\"event\":\"registered\"";
     /** An acknowledged REGISTER (STATUS_OK); a Mix whose directory link is not up yet answers another status, and the client retries. */
     private static final String ACKNOWLEDGED = "\"status\":0";

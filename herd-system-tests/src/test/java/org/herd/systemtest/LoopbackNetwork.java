@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,24 +16,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.herd.core.crypto.ClientCertificate;
 import org.herd.core.crypto.IdentityKeyPair;
 import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.KeyFiles;
 import org.herd.core.crypto.MixDescriptor;
-import org.herd.core.crypto.NodeKeys;
+import org.herd.core.directory.EpochSchedule;
 import org.herd.core.directory.ZoneBootstrap;
 import org.herd.core.mix.MixNode;
+import org.herd.gateway.devnet.DevnetLayout;
 import org.herd.gateway.devnet.HostPort;
 import org.herd.gateway.devnet.ImpairmentRelay;
 import org.herd.gateway.devnet.StateDirectory;
 import org.herd.gateway.network.NetworkLayout;
 
 /**
- * A Herd network of real processes on loopback, built the way {@code herd devnet} builds it but
- * with every process in the test's hands: two zones ({@code azone}, {@code bzone}) of two Mixes
+ * A Herd network of real processes on loopback, laid out by devnet's {@link DevnetLayout} but
+ * with every process in the test's hands and the older static forms of the Mix and client configs
+ * (a client allow-list and a fixed Mix per client, so a test knows whose Mix it kills and can put
+ * a wire observer on a client link): two zones ({@code azone}, {@code bzone}) of two Mixes
  * ({@code azone-mix0} ...), a directory per zone ({@code azone-directory}, with its SQLite file), two
  * clients — alice at {@code azone-mix0}, bob at {@code bzone-mix1} — each with the other's
  * certificate, so {@code call} on standard input calls the other. Eight JVMs, each started with
@@ -50,7 +51,6 @@ final class LoopbackNetwork implements AutoCloseable {
 
     static final int RATE_CLIENT = 2;
     static final int RATE_MIX = 8;
-    private static final long DAY_MS = 86_400_000L;
 
     /** One observed link: a name, its relay, its rate in cells per tick. */
     record Link(String name, ImpairmentRelay relay, int rate, boolean interZone) {
@@ -62,6 +62,7 @@ final class LoopbackNetwork implements AutoCloseable {
     private final List<DevnetProcess> started = new ArrayList<>();
     private final List<Link> links = new ArrayList<>();
     private int restarts;
+    private DevnetLayout layout;
 
     private LoopbackNetwork(Path dir) {
         this.dir = dir;
@@ -69,9 +70,23 @@ final class LoopbackNetwork implements AutoCloseable {
 
     /** Writes the PKI, layouts and configs into {@code dir} and starts the 8 processes. */
     static LoopbackNetwork start(Path dir, boolean observe) throws IOException {
+        return start(dir, observe, false);
+    }
+
+    /**
+     * Like {@link #start(Path, boolean)}; with {@code joining} the Mixes and clients have devnet's
+     * role configurations instead: the Mixes learn each other from the directories' documents and
+     * admit clients only by the certificates their zone directory pushes, and alice and bob JOIN
+     * their zone (its directory picks their Mix, printed in their {@code joined} line).
+     */
+    static LoopbackNetwork start(Path dir, boolean observe, boolean joining) throws IOException {
         LoopbackNetwork net = new LoopbackNetwork(dir);
         try {
-            net.write(observe);
+            if (joining) {
+                net.writeJoining();
+            } else {
+                net.write(observe);
+            }
             for (String name : net.configs.keySet()) {
                 net.launch(name);
             }
@@ -103,7 +118,7 @@ final class LoopbackNetwork implements AutoCloseable {
 
     /** The SQLite file of zone {@code zone}'s directory. */
     Path directoryStore(String zone) {
-        return dir.resolve("zones").resolve(zone).resolve("directory").resolve("directory.db");
+        return layout.directoryStore(zone);
     }
 
     /** Waits until every Mix and client printed {@code ready} (every link and circuit up, clients registered). */
@@ -198,38 +213,37 @@ final class LoopbackNetwork implements AutoCloseable {
         return p;
     }
 
+    /** The name of the Mix whose identity key is {@code hex}, e.g. {@code azone-mix0}. */
+    String mixNameOf(String hex) {
+        for (MixDescriptor d : layout.mixes()) {
+            if (d.mixKey().toHex().equals(hex)) {
+                return layout.mixName(d.mixKey());
+            }
+        }
+        throw new IllegalArgumentException("no Mix " + hex);
+    }
+
+    /** devnet's layout: role-form Mixes, clients that JOIN (alice in azone, bob in bzone). */
+    private void writeJoining() throws IOException {
+        DevnetLayout layout = DevnetLayout.create(dir, 2, 2, new SecureRandom());
+        MixNode.Rates rates = new MixNode.Rates(RATE_CLIENT, RATE_MIX, RATE_MIX, 2);
+        layout.writeNetwork(Set.of(), rates, new EpochSchedule(0, EpochSchedule.DEFAULT_LENGTH_MILLIS), 60_000);
+        Map<IdentityPublicKey, Map<IdentityPublicKey, InetSocketAddress>> direct = layout.dialVia((dialler, to) -> null);
+        for (MixDescriptor d : layout.mixes()) {
+            layout.writeRoleMix(d, rates, 60_000, direct.get(d.mixKey()));
+        }
+        layout.writeJoiningClient("alice", "azone", "bob", RATE_CLIENT);
+        layout.writeJoiningClient("bob", "bzone", "alice", RATE_CLIENT);
+        configs.putAll(layout.configs());
+        this.layout = layout;
+    }
+
     private void write(boolean observe) throws IOException {
         SecureRandom random = new SecureRandom();
-        long now = System.currentTimeMillis();
-        long from = now - DAY_MS;
-        long until = now + 30 * DAY_MS;
-        Map<String, List<InetSocketAddress>> addresses = new TreeMap<>();
-        for (String zone : List.of("azone", "bzone")) {
-            addresses.put(zone, List.of(StateDirectory.freePort(), StateDirectory.freePort()));
-        }
-        ZoneBootstrap.Network pki = ZoneBootstrap.generate(addresses, from, until, random);
-        ZoneBootstrap.write(pki, dir);
-        Map<String, NetworkLayout.Zone> zones = new LinkedHashMap<>();
-        Map<IdentityPublicKey, Path> mixDirs = new LinkedHashMap<>();
-        Map<IdentityPublicKey, String> mixNames = new LinkedHashMap<>();
-        List<MixDescriptor> all = new ArrayList<>();
-        Path network = dir.resolve("network.properties");
-        for (String zone : addresses.keySet()) {
-            ZoneBootstrap.Zone bz = pki.zones().get(zone);
-            Path dd = dir.resolve("zones").resolve(zone).resolve("directory");
-            List<MixDescriptor> mixes = new ArrayList<>();
-            for (int m = 0; m < bz.mixes().size(); m++) {
-                MixDescriptor d = bz.mixes().get(m).descriptor();
-                mixes.add(d);
-                all.add(d);
-                mixDirs.put(d.mixKey(), dir.resolve("zones").resolve(zone).resolve("mixes").resolve(Integer.toString(m)));
-                mixNames.put(d.mixKey(), zone + "-mix" + m);
-            }
-            zones.put(zone, new NetworkLayout.Zone(zone, bz.certificate(), StateDirectory.freePort(), mixes));
-            configs.put(zone + "-directory", StateDirectory.writeConfig(dd.resolve("directory.properties"), Map.of(
-                    "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString(),
-                    "store", directoryStore(zone).toString())));
-        }
+        // The devnet's layout: PKI, directory configs, network.properties, who dials whom.
+        DevnetLayout layout = DevnetLayout.create(dir, 2, 2, random);
+        long from = layout.validFrom();
+        long until = layout.validUntil();
         String[] names = {"alice", "bob"};
         String[] clientZones = {"azone", "bzone"};
         int[] clientMixIndex = {0, 1};
@@ -239,40 +253,41 @@ final class LoopbackNetwork implements AutoCloseable {
         for (int i = 0; i < 2; i++) {
             IdentityKeyPair ck = IdentityKeyPair.generate(random);
             clientKeys.add(ck.publicKey());
-            Path cd = Files.createDirectories(dir.resolve("clients").resolve(names[i]));
+            Path cd = layout.clientDir(names[i]);
             ids[i] = cd.resolve("identity.key");
             KeyFiles.writeIdentity(ids[i], ck, true);
-            ClientCertificate cert = ClientCertificate.issue(pki.zones().get(clientZones[i]).directory(), clientZones[i],
-                    random.nextLong(), ck.publicKey(), from, until);
+            ClientCertificate cert = ClientCertificate.issue(layout.pki().zones().get(clientZones[i]).directory(),
+                    clientZones[i], random.nextLong(), ck.publicKey(), from, until);
             certs[i] = cd.resolve("certificate.bin");
             Files.write(certs[i], cert.encoded());
         }
         MixNode.Rates rates = new MixNode.Rates(RATE_CLIENT, RATE_MIX, RATE_MIX, 2);
-        new NetworkLayout(pki.root().publicKey(), zones, clientKeys, rates).write(network);
-        for (MixDescriptor d : all) {
+        // The static form (older layouts): the Mixes admit the clients by the allow-list.
+        Path network = layout.writeNetwork(clientKeys, rates, new EpochSchedule(0, EpochSchedule.DEFAULT_LENGTH_MILLIS), 60_000);
+        Map<IdentityPublicKey, Map<IdentityPublicKey, InetSocketAddress>> dialVia = layout.dialVia((dialler, to) -> {
+            if (!observe) {
+                return null;
+            }
+            ImpairmentRelay relay = relay(to.address(), random);
+            links.add(new Link(layout.mixName(dialler.mixKey()) + "->" + layout.mixName(to.mixKey()), relay, RATE_MIX,
+                    !to.zone().equals(dialler.zone())));
+            return relay.address();
+        });
+        for (MixDescriptor d : layout.mixes()) {
             Map<String, String> cfg = new LinkedHashMap<>();
             cfg.put("network", network.toString());
-            cfg.put("keys", mixDirs.get(d.mixKey()).toString());
-            if (observe) {
-                for (MixDescriptor other : all) {
-                    if (MixNode.lower(d.mixKey(), other.mixKey())) {
-                        ImpairmentRelay relay = relay(other.address(), random);
-                        boolean inter = !other.zone().equals(d.zone());
-                        links.add(new Link(mixNames.get(d.mixKey()) + "->" + mixNames.get(other.mixKey()), relay, RATE_MIX, inter));
-                        cfg.put("dial." + other.mixKey().toHex(), HostPort.format(relay.address()));
-                    }
-                }
-            }
-            configs.put(mixNames.get(d.mixKey()), StateDirectory.writeConfig(mixDirs.get(d.mixKey()).resolve("mix.properties"), cfg));
+            cfg.put("keys", layout.mixDir(d.mixKey()).toString());
+            dialVia.get(d.mixKey()).forEach((k, a) -> cfg.put("dial." + k.toHex(), HostPort.format(a)));
+            layout.add(layout.mixName(d.mixKey()), StateDirectory.writeConfig(layout.mixDir(d.mixKey()).resolve("mix.properties"), cfg));
         }
         for (int i = 0; i < 2; i++) {
-            ZoneBootstrap.Zone z = pki.zones().get(clientZones[i]);
-            MixDescriptor mine = zones.get(clientZones[i]).mixes().get(clientMixIndex[i]);
-            Path layout = network;
+            ZoneBootstrap.Zone z = layout.pki().zones().get(clientZones[i]);
+            MixDescriptor mine = layout.zones().get(clientZones[i]).mixes().get(clientMixIndex[i]);
+            Path clientLayout = network;
             if (observe) {
                 // The client's layout carries its Mix's descriptor re-issued by the zone directory at a relay.
                 ImpairmentRelay relay = relay(mine.address(), random);
-                links.add(i, new Link(names[i] + "->" + mixNames.get(mine.mixKey()), relay, RATE_CLIENT, false));
+                links.add(i, new Link(names[i] + "->" + layout.mixName(mine.mixKey()), relay, RATE_CLIENT, false));
                 List<MixDescriptor> mixes = new ArrayList<>();
                 for (ZoneBootstrap.Mix m : z.mixes()) {
                     MixDescriptor d = m.descriptor();
@@ -281,20 +296,22 @@ final class LoopbackNetwork implements AutoCloseable {
                                     relay.address(), from, until)
                             : d);
                 }
-                Map<String, NetworkLayout.Zone> own = new LinkedHashMap<>(zones);
-                NetworkLayout.Zone a = zones.get(clientZones[i]);
+                Map<String, NetworkLayout.Zone> own = new LinkedHashMap<>(layout.zones());
+                NetworkLayout.Zone a = layout.zones().get(clientZones[i]);
                 own.put(clientZones[i], new NetworkLayout.Zone(clientZones[i], a.certificate(), a.directory(), mixes));
-                layout = dir.resolve("network-" + names[i] + ".properties");
-                new NetworkLayout(pki.root().publicKey(), own, clientKeys, rates).write(layout);
+                clientLayout = dir.resolve("network-" + names[i] + ".properties");
+                new NetworkLayout(layout.pki().root().publicKey(), own, clientKeys, rates).write(clientLayout);
             }
             Map<String, String> cfg = new LinkedHashMap<>();
-            cfg.put("network", layout.toString());
+            cfg.put("network", clientLayout.toString());
             cfg.put("identity", ids[i].toString());
             cfg.put("certificate", certs[i].toString());
             cfg.put("mix", mine.mixKey().toHex());
             cfg.put("peer-certificate", certs[1 - i].toString());
-            configs.put(names[i], StateDirectory.writeConfig(ids[i].resolveSibling("client.properties"), cfg));
+            layout.add(names[i], StateDirectory.writeConfig(ids[i].resolveSibling("client.properties"), cfg));
         }
+        configs.putAll(layout.configs());
+        this.layout = layout;
     }
 
     /** Stops every process ever started (standard input closed, SIGTERM, SIGKILL after 10 s) and every relay. */

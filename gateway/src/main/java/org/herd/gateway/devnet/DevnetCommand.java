@@ -1,8 +1,6 @@
 package org.herd.gateway.devnet;
 
 import static org.herd.gateway.devnet.StateDirectory.deleteTree;
-import static org.herd.gateway.devnet.StateDirectory.freePort;
-import static org.herd.gateway.devnet.StateDirectory.writeConfig;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,8 +16,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,15 +24,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.herd.core.crypto.ClientCertificate;
-import org.herd.core.crypto.IdentityKeyPair;
 import org.herd.core.crypto.IdentityPublicKey;
-import org.herd.core.crypto.KeyFiles;
 import org.herd.core.crypto.MixDescriptor;
-import org.herd.core.crypto.NodeKeys;
 import org.herd.core.directory.ZoneBootstrap;
 import org.herd.core.mix.MixNode;
-import org.herd.gateway.network.NetworkLayout;
 import org.herd.rtp.quality.EModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +37,7 @@ import picocli.CommandLine.Option;
  * {@code herd devnet}: a whole Herd network on loopback as separate processes — per zone one
  * directory ({@code herd zone-directory}) and its Mixes ({@code herd mix}), and two clients
  * ({@code herd client}) in the first and last zone. It writes the PKI (root, zone certificates,
- * Mix descriptors in {@link ZoneBootstrap}'s layout, client certificates under {@code clients/}) and one config file per process into a state directory,
+ * Mix descriptors in {@link ZoneBootstrap}'s layout, client certificates under {@code clients/}; {@link DevnetLayout}) and one config file per process into a state directory,
  * starts every process as {@code java -cp <this classpath> org.herd.gateway.cli.HerdMain ...},
  * prints what runs where (then, without {@code --self-test}, every child's events prefixed with its
  * name), and stops them all on Ctrl-C (shutdown hook: standard input closed,
@@ -68,7 +59,6 @@ import picocli.CommandLine.Option;
         description = "Run a Herd network on loopback as separate processes (zones, directories, mixes, two clients).")
 public final class DevnetCommand implements Callable<Integer> {
 
-    private static final long DAY_MS = 86_400_000L;
     private static final Pattern EVENT = Pattern.compile("\"event\":\"([a-z_]+)\"");
 
     @CommandLine.Spec
@@ -230,116 +220,36 @@ public final class DevnetCommand implements Callable<Integer> {
 
     private Layout writeLayout(Path dir) throws IOException {
         SecureRandom random = new SecureRandom();
-        long now = System.currentTimeMillis();
-        long from = now - DAY_MS;
-        long until = now + 30 * DAY_MS;
-        // The zone PKI in the directory role's layout (ZoneBootstrap: root/, zones/<zone>/directory/,
-        // zones/<zone>/mixes/<i>/), with a free loopback port per Mix.
-        Map<String, List<InetSocketAddress>> addresses = new java.util.TreeMap<>();
-        for (int z = 0; z < zones; z++) {
-            List<InetSocketAddress> ports = new ArrayList<>();
-            for (int m = 0; m < mixesPerZone; m++) {
-                ports.add(freePort());
+        // The zone PKI in the directory role's layout, the zone directories' configs and their
+        // bootstrap (network.properties: their zone's descriptors); Mixes and clients get only root
+        // key, zone certificates and directory addresses (etc/herd-mix.properties form).
+        DevnetLayout layout = DevnetLayout.create(dir, zones, mixesPerZone, random);
+        long epochMillis = epochSeconds * 1000L;
+        MixNode.Rates rates = new MixNode.Rates(rateClient, rateMix, rateMix, 2);
+        layout.writeNetwork(Set.of(), rates, new org.herd.core.directory.EpochSchedule(0, epochMillis), reportMillis(epochMillis));
+        // An impairment relay on every inter-zone link (in front of the Mix that is dialled).
+        Map<IdentityPublicKey, Map<IdentityPublicKey, InetSocketAddress>> dialVia = layout.dialVia((from, to) -> {
+            if ((zoneDelayMs == 0 && lossPercent == 0) || from.zone().equals(to.zone())) {
+                return null;
             }
-            addresses.put((char) ('a' + z) + "zone", ports);
-        }
-        ZoneBootstrap.Network pki = ZoneBootstrap.generate(addresses, from, until, random);
-        ZoneBootstrap.write(pki, dir);
-        IdentityKeyPair root = pki.root();
-        Map<String, NetworkLayout.Zone> zoneMap = new LinkedHashMap<>();
-        Map<String, Path> configs = new LinkedHashMap<>();
-        Map<IdentityPublicKey, Path> mixKeys = new LinkedHashMap<>();
-        Map<String, IdentityKeyPair> directoryKeys = new HashMap<>();
+            ImpairmentRelay relay = ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    to.address(), zoneDelayMs, TimeUnit.MILLISECONDS, lossPercent / 100, random.nextLong());
+            relay.recording(false); // only in the self-test's windows: it would grow without bound
+            relays.add(relay);
+            return relay.address();
+        });
         List<String> mixNames = new ArrayList<>();
-        Path network = dir.resolve("network.properties");
-        for (String zone : addresses.keySet()) {
-            ZoneBootstrap.Zone bz = pki.zones().get(zone);
-            directoryKeys.put(zone, bz.directory());
-            Path dd = dir.resolve("zones").resolve(zone).resolve("directory");
-            List<MixDescriptor> mixes = new ArrayList<>();
-            for (int m = 0; m < bz.mixes().size(); m++) {
-                MixDescriptor d = bz.mixes().get(m).descriptor();
-                mixes.add(d);
-                mixKeys.put(d.mixKey(), dir.resolve("zones").resolve(zone).resolve("mixes").resolve(Integer.toString(m)));
-                mixNames.add(zone + "-mix" + m);
-            }
-            zoneMap.put(zone, new NetworkLayout.Zone(zone, bz.certificate(), freePort(), mixes));
-            configs.put(zone + "-directory", writeConfig(dd.resolve("directory.properties"), Map.of(
-                    "network", network.toString(), "zone", zone, "key", dd.resolve(NodeKeys.IDENTITY_FILE).toString(),
-                    "store", dd.resolve("directory.db").toString())));
+        for (MixDescriptor d : layout.mixes()) {
+            layout.writeRoleMix(d, rates, reportMillis(epochMillis), dialVia.get(d.mixKey()));
+            mixNames.add(layout.mixName(d.mixKey()));
         }
         // Clients: the first in the first zone, the second in the last; each JOINs through its zone
         // directory (which issues its certificate and picks its Mix) and writes its certificate to
         // its state directory, where the other reads it when told to call.
-        List<String> zoneNames = new ArrayList<>(zoneMap.keySet());
-        String[] clientNames = {"alice", "bob"};
-        String[] clientZones = {zoneNames.get(0), zoneNames.get(zoneNames.size() - 1)};
-        Path[] clientDirs = new Path[2];
-        for (int i = 0; i < 2; i++) {
-            clientDirs[i] = Files.createDirectories(dir.resolve("clients").resolve(clientNames[i]));
-        }
-        long epochMillis = epochSeconds * 1000L;
-        // The layout is the directories' bootstrap (their zone's descriptors); Mixes and clients
-        // get only root key, zone certificates and directory addresses (etc/herd-mix.properties form).
-        new NetworkLayout(root.publicKey(), zoneMap, Set.of(), new MixNode.Rates(rateClient, rateMix, rateMix, 2),
-                new org.herd.core.directory.EpochSchedule(0, epochMillis), reportMillis(epochMillis)).write(network);
-        Path rootKey = dir.resolve("root").resolve(NodeKeys.IDENTITY_PUBLIC_FILE);
-        StringBuilder directories = new StringBuilder();
-        StringBuilder zoneCerts = new StringBuilder();
-        for (NetworkLayout.Zone z : zoneMap.values()) {
-            directories.append(directories.length() == 0 ? "" : ", ").append(z.name()).append('=').append(HostPort.format(z.directory()));
-            zoneCerts.append(zoneCerts.length() == 0 ? "" : ",").append(zoneCertificate(dir, z.name()));
-        }
-        // Mixes, with an impairment relay on every inter-zone link (in front of the Mix that is dialled).
-        List<MixDescriptor> all = new ArrayList<>();
-        zoneMap.values().forEach(z -> all.addAll(z.mixes()));
-        int index = 0;
-        for (MixDescriptor d : all) {
-            Map<String, String> cfg = new LinkedHashMap<>();
-            cfg.put("herd.mix.zone", d.zone());
-            cfg.put("herd.mix.state-dir", mixKeys.get(d.mixKey()).toString());
-            cfg.put("herd.mix.listen-address", d.address().getAddress().getHostAddress());
-            cfg.put("herd.mix.listen-port", Integer.toString(d.address().getPort()));
-            cfg.put("herd.mix.directories", directories.toString());
-            cfg.put("herd.mix.zone-certificates", zoneCerts.toString());
-            cfg.put("herd.mix.root-key", rootKey.toString());
-            cfg.put("herd.mix.report-interval-ms", Long.toString(reportMillis(epochMillis)));
-            cfg.put("herd.mix.rate.client", Integer.toString(rateClient));
-            cfg.put("herd.mix.rate.mix", Integer.toString(rateMix));
-            StringBuilder dial = new StringBuilder();
-            for (MixDescriptor other : all) {
-                if ((zoneDelayMs > 0 || lossPercent > 0) && !other.zone().equals(d.zone()) && MixNode.lower(d.mixKey(), other.mixKey())) {
-                    ImpairmentRelay relay = ImpairmentRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                            other.address(), zoneDelayMs, TimeUnit.MILLISECONDS, lossPercent / 100, random.nextLong());
-                    relay.recording(false); // only in the self-test's windows: it would grow without bound
-                    relays.add(relay);
-                    dial.append(dial.length() == 0 ? "" : ",").append(other.mixKey().toHex()).append('=')
-                            .append(HostPort.format(relay.address()));
-                }
-            }
-            cfg.put("herd.mix.dial-via", dial.toString());
-            String name = mixNames.get(index++);
-            configs.put(name, writeConfig(mixKeys.get(d.mixKey()).resolve("mix.properties"), cfg));
-        }
-        for (int i = 0; i < 2; i++) {
-            NetworkLayout.Zone z = zoneMap.get(clientZones[i]);
-            Map<String, String> cfg = new LinkedHashMap<>();
-            cfg.put("herd.client.zone", z.name());
-            cfg.put("herd.client.state-dir", clientDirs[i].toString());
-            cfg.put("herd.client.directory-address", z.directory().getAddress().getHostAddress());
-            cfg.put("herd.client.directory-port", Integer.toString(z.directory().getPort()));
-            cfg.put("herd.client.zone-certificate", zoneCertificate(dir, z.name()).toString());
-            cfg.put("herd.client.root-key", rootKey.toString());
-            cfg.put("herd.client.link-rate", Integer.toString(rateClient));
-            cfg.put("herd.client.peer-certificate", clientDirs[1 - i].resolve("certificate.bin").toString());
-            configs.put(clientNames[i], writeConfig(clientDirs[i].resolve("client.properties"), cfg));
-        }
-        return new Layout(configs, mixNames, clientNames[0], clientNames[1]);
-    }
-
-    /** The zone certificate file of {@code zone} in the state directory (ZoneBootstrap's layout). */
-    private static Path zoneCertificate(Path dir, String zone) {
-        return dir.resolve("zones").resolve(zone).resolve("directory").resolve(ZoneBootstrap.ZONE_CERTIFICATE_FILE);
+        List<String> zoneNames = new ArrayList<>(layout.zones().keySet());
+        layout.writeJoiningClient("alice", zoneNames.get(0), "bob", rateClient);
+        layout.writeJoiningClient("bob", zoneNames.get(zoneNames.size() - 1), "alice", rateClient);
+        return new Layout(layout.configs(), mixNames, "alice", "bob");
     }
 
     /** Mixes report a few times per epoch, at most every minute. */

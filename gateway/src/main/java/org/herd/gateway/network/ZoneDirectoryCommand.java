@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
  * {@code DirectoryService} over SQLite ({@link EmbeddedDirectory}, {@link DirectoryLinkServer}).
  * Config keys: {@code network}, {@code zone}, {@code key} (the directory's identity.key),
  * {@code store} (the SQLite file). Prints JSON
- * lines: listening, link_up, link_down, register, lookup, stopped.
+ * lines: listening, link_up, link_down, register, lookup, report (each accepted UTILISATION_REPORT:
+ * mix, scope, epoch, peak, mean, capacity, clients, calls), proposal_answered, stopped.
  */
 @Command(name = "zone-directory", mixinStandardHelpOptions = true,
         description = "Run a zone directory's rendezvous registry as a link peer of the Mixes; prints JSON lines.")
@@ -80,6 +81,14 @@ public final class ZoneDirectoryCommand implements Callable<Integer> {
             @Override
             public void registered(IdentityPublicKey rendezvous, int status) {
                 proc.emit("{\"event\":\"register\",\"rendezvous\":" + NodeProcess.q(rendezvous.toHex()) + ",\"status\":" + status + "}");
+            }
+
+            @Override
+            public void reported(org.herd.core.directory.UtilisationReport r) {
+                proc.emit(String.format(java.util.Locale.ROOT, "{\"event\":\"report\",\"mix\":%s,\"scope\":%s,\"epoch\":%d,"
+                        + "\"peak\":%d,\"mean\":%.3f,\"capacity\":%d,\"clients\":%d,\"calls\":%d}",
+                        NodeProcess.q(r.mix().toHex()), NodeProcess.q(r.scope().toString()), r.epoch(), r.peakCellsPerTick(),
+                        r.meanCellsPerTick(), r.capacityCellsPerTick(), r.clients(), r.calls()));
             }
 
             @Override

@@ -116,7 +116,7 @@ public final class DirectoryRole implements AutoCloseable {
                 return t;
             });
             DirectoryRole role = new DirectoryRole(store, service, transport, timer, config.schedule(), clock);
-            transport.start(service::handle);
+            transport.start(service::handle, service::validClientCertificates);
             timer.scheduleWithFixedDelay(() -> role.epochStep(peerSender), 0, config.epochPollMillis(),
                     TimeUnit.MILLISECONDS);
             LOG.info("directory of zone {} started: {} rate announcements restored, {} enrolled mixes, peers {}",

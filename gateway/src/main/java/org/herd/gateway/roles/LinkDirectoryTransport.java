@@ -11,6 +11,7 @@ import org.herd.core.crypto.IdentityPublicKey;
 import org.herd.core.crypto.KeyFiles;
 import org.herd.core.directory.DirectoryService;
 import org.herd.core.directory.DirectoryTransport;
+import org.herd.core.directory.IssuedCertificates;
 import org.herd.core.directory.ZoneBootstrap;
 import org.herd.core.link.LinkConfig;
 import org.herd.core.link.LinkException;
@@ -23,8 +24,9 @@ import org.herd.gateway.config.DirectoryConfig;
  * The {@code herd directory} role's transport on real links (§3.1, §3.5 of the Herd paper): a
  * {@link ZoneDirectoryNode} on the configured endpoint. The Mixes (this zone's and, from
  * {@code herd.directory.peer-mixes}, the other zones') link here for REGISTER, LOOKUP and their
- * utilisation reports; joining clients for JOIN and GET_DIRECTORY; the signed document and the
- * certificates issued at JOIN are pushed to the Mixes every {@code epoch.poll-ms}; the role's
+ * utilisation reports; joining clients for JOIN and GET_DIRECTORY; the signed document is pushed
+ * to the Mixes every {@code epoch.poll-ms}, and the valid client certificates of the store to
+ * each Mix of the zone that links (and each one a JOIN issues at once); the role's
  * RATE_PROPOSALs ({@link #propose}) go to the peer directories through a Mix of this zone. The
  * role runs the epoch step itself.
  */
@@ -68,10 +70,16 @@ public final class LinkDirectoryTransport implements DirectoryTransport {
         return new LinkDirectoryTransport(config, key, zone, all, clock);
     }
 
+    /** Starts without certificates to push: clients are admitted only by the Mixes' own allow-lists. */
     @Override
     public void start(UnaryOperator<byte[]> handler) {
+        start(handler, (after, limit) -> java.util.List.of());
+    }
+
+    @Override
+    public void start(UnaryOperator<byte[]> handler, IssuedCertificates certificates) {
         try {
-            node = ZoneDirectoryNode.start(config.zone(), handler, null, new ZoneDirectoryNode.Settings(key, config.listen(),
+            node = ZoneDirectoryNode.start(config.zone(), handler, null, certificates, new ZoneDirectoryNode.Settings(key, config.listen(),
                     zoneMixes, allMixes, true, config.linkRate(), config.epochPollMillis(), LinkConfig.defaults()), clock,
                     new ZoneDirectoryNode.Events() {
                     });

@@ -96,13 +96,33 @@ class DirectoryRoleTest {
                 "herd.directory.epoch.origin-ms = 0"));
         DirectoryConfig c = load(Map.of());
         LinkDirectoryTransport links = LinkDirectoryTransport.of(c, clock);
+        IdentityKeyPair client = IdentityKeyPair.generate(random);
         try (DirectoryRole role = DirectoryRole.start(c, links, clock, links::propose)) {
-            IdentityKeyPair client = IdentityKeyPair.generate(random);
             var joined = org.herd.core.client.DirectoryJoin.join(client, network.zones().get("alpha").certificate(),
                     c.listen(), network.root().publicKey(), new InetSocketAddress("127.0.0.1", 0),
                     org.herd.core.link.LinkConfig.defaults(), clock, random, 20_000);
             assertEquals(client.publicKey(), joined.certificate().clientKey());
             assertEquals(2, joined.zoneMixes().size());
+        }
+        // The role restarted on its database pushes the certificate issued before to a Mix of the
+        // zone that links (the Mix has no allow-list: it learns the client from the push only).
+        LinkDirectoryTransport again = LinkDirectoryTransport.of(c, clock);
+        var mixKeys = network.zones().get("alpha").mixes().get(0).keys();
+        try (DirectoryRole role = DirectoryRole.start(c, again, clock, again::propose);
+                org.herd.core.mix.MixNode mix = org.herd.core.mix.MixNode.start(new org.herd.core.mix.MixNode.Settings("alpha",
+                        mixKeys, new InetSocketAddress("127.0.0.1", freeUdpPort()), List.of(),
+                        List.of(new org.herd.core.mix.MixNode.Directory("alpha", network.zones().get("alpha").directory().publicKey(),
+                                c.listen())), java.util.Set.of(), new org.herd.core.mix.MixNode.Rates(2, 8, 8, 2),
+                        org.herd.core.link.LinkConfig.defaults(), org.herd.core.circuit.Mix.Config.defaults(),
+                        network.root().publicKey(), 0), clock, random, new org.herd.core.mix.MixNode.Events() {
+                        })) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (mix.directoryCounters().certifiedClients() < 1) {
+                assertTrue(System.nanoTime() - end < 0, "the restarted role never pushed the certificate: "
+                        + mix.directoryCounters());
+                Thread.sleep(20);
+            }
+            assertEquals(0, mix.directoryCounters().certificatesRefused());
         }
     }
 

@@ -296,10 +296,20 @@ public sealed interface DirectoryRequest {
      * UTILISATION_REPORT (§3.1, §3.4.2): {@code mix key 32 | link class 1 (1 client, 2 superpeer,
      * 3 intra-zone mix, 4 inter-zone mix) | zone length 1 | zone | peer zone length 1 (0 for one
      * zone) | peer zone | epoch 8 | peak cells/tick 4 | mean milli-cells/tick 4 | capacity
-     * cells/tick 4 | timestamp 8 | signature 64} by the mix's identity key.
+     * cells/tick 4 | clients 4 | calls 4 | timestamp 8 | signature 64} by the mix's identity key;
+     * clients and calls are the Mix's client links up and calls spliced at it when it reports.
+     * The earlier form without clients and calls (8 bytes shorter) is refused as
+     * {@link DirectoryStatus#UNSUPPORTED} naming it.
      */
     record Report(IdentityPublicKey mix, RateScope scope, long epoch, int peakCellsPerTick, int meanMilliCellsPerTick,
-                  int capacityCellsPerTick, long timestampMillis, byte[] signature) implements DirectoryRequest {
+                  int capacityCellsPerTick, int clients, int calls, long timestampMillis, byte[] signature)
+            implements DirectoryRequest {
+
+        /** Bytes after the scope: epoch 8, peak, mean, capacity, clients, calls 4 each, timestamp 8, signature. */
+        static final int BYTES_AFTER_SCOPE = 8 + 5 * 4 + 8 + SIGNATURE_SIZE;
+        /** Bytes after the scope of the earlier form, without clients and calls. */
+        static final int OLD_BYTES_AFTER_SCOPE = BYTES_AFTER_SCOPE - 8;
+
         /** Validates and copies. */
         public Report {
             Objects.requireNonNull(mix, "mix");
@@ -309,22 +319,31 @@ public sealed interface DirectoryRequest {
 
         /** A report signed by the mix for the directory of {@code zone}. */
         public static Report sign(IdentityKeyPair mix, String zone, UtilisationReport report, long timestampMillis) {
+            if (!report.countsReported()) {
+                throw new IllegalArgumentException("a report is sent with its client and call counts");
+            }
             int mean = (int) Math.round(report.meanCellsPerTick() * 1000.0);
             Report unsigned = new Report(mix.publicKey(), report.scope(), report.epoch(), report.peakCellsPerTick(),
-                    mean, report.capacityCellsPerTick(), timestampMillis, new byte[SIGNATURE_SIZE]);
+                    mean, report.capacityCellsPerTick(), report.clients(), report.calls(), timestampMillis,
+                    new byte[SIGNATURE_SIZE]);
             return new Report(mix.publicKey(), report.scope(), report.epoch(), report.peakCellsPerTick(), mean,
-                    report.capacityCellsPerTick(), timestampMillis, mix.sign(DirectoryMessages.signedMessage(
-                            DirectoryMessages.UTILISATION_REPORT, zone, unsigned.encodeBody())));
+                    report.capacityCellsPerTick(), report.clients(), report.calls(), timestampMillis,
+                    mix.sign(DirectoryMessages.signedMessage(DirectoryMessages.UTILISATION_REPORT, zone,
+                            unsigned.encodeBody())));
         }
 
         /**
          * The report as the rate controller takes it.
          *
-         * @throws IllegalArgumentException if the figures are inconsistent (peak above capacity …)
+         * @throws IllegalArgumentException if the figures are inconsistent (peak above capacity,
+         *     a negative client or call count …)
          */
         public UtilisationReport toUtilisationReport() {
+            if (clients < 0 || calls < 0) {
+                throw new IllegalArgumentException("negative client (" + clients + ") or call (" + calls + ") count");
+            }
             return new UtilisationReport(mix, scope, epoch, peakCellsPerTick, meanMilliCellsPerTick / 1000.0,
-                    capacityCellsPerTick);
+                    capacityCellsPerTick, clients, calls);
         }
 
         @Override
@@ -335,22 +354,28 @@ public sealed interface DirectoryRequest {
         @Override
         public byte[] encodeBody() {
             return new MessageWriter().key(mix).scope(scope).int64(epoch).int32(peakCellsPerTick).int32(meanMilliCellsPerTick).int32(capacityCellsPerTick)
-                    .int64(timestampMillis).bytes(signature).toByteArray();
+                    .int32(clients).int32(calls).int64(timestampMillis).bytes(signature).toByteArray();
         }
 
         static Report decodeBody(MessageReader r) throws DirectoryProtocolException {
             IdentityPublicKey mix = r.identityKey("mix key");
             RateScope scope = r.scope("report scope");
+            if (r.remaining() == OLD_BYTES_AFTER_SCOPE) {
+                // Nothing was deployed with the earlier form: refuse it by name rather than guess the counts.
+                throw new DirectoryProtocolException(DirectoryStatus.UNSUPPORTED, "UTILISATION_REPORT in the earlier"
+                        + " form without client and call counts (" + OLD_BYTES_AFTER_SCOPE + " bytes after the scope,"
+                        + " not " + BYTES_AFTER_SCOPE + "); upgrade the Mix");
+            }
             return new Report(mix, scope, r.int64("epoch"), r.int32("peak"), r.int32("mean"), r.int32("capacity"),
-                    r.int64("timestamp"), r.bytes(SIGNATURE_SIZE, "signature"));
+                    r.int32("clients"), r.int32("calls"), r.int64("timestamp"), r.bytes(SIGNATURE_SIZE, "signature"));
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Report p && mix.equals(p.mix) && scope.equals(p.scope) && epoch == p.epoch
                     && peakCellsPerTick == p.peakCellsPerTick && meanMilliCellsPerTick == p.meanMilliCellsPerTick
-                    && capacityCellsPerTick == p.capacityCellsPerTick && timestampMillis == p.timestampMillis
-                    && Arrays.equals(signature, p.signature);
+                    && capacityCellsPerTick == p.capacityCellsPerTick && clients == p.clients && calls == p.calls
+                    && timestampMillis == p.timestampMillis && Arrays.equals(signature, p.signature);
         }
 
         @Override

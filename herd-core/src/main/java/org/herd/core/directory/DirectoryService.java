@@ -251,6 +251,14 @@ public final class DirectoryService {
         return c;
     }
 
+    /**
+     * A page of the client certificates this directory issued that are valid now (see
+     * {@link IssuedCertificates}; the store keeps them across restarts).
+     */
+    public synchronized List<ClientCertificateRecord> validClientCertificates(IdentityPublicKey after, int limit) {
+        return store.clientCertificatesValidAt(zone, clock.epochMillis(), after, limit);
+    }
+
     // ---------------------------------------------------------------- MIX_ENROLL (§3.5)
 
     private byte[] enrollDescriptor(DirectoryRequest.EnrollDescriptor d) throws DirectoryProtocolException {
@@ -534,8 +542,8 @@ public final class DirectoryService {
     }
 
     /**
-     * Deletes what can no longer be used: lapsed registrations, expired descriptors (of this zone
-     * and of peers) and utilisation reports of epochs already decided (older than the previous
+     * Deletes what can no longer be used: lapsed registrations, expired client certificates,
+     * expired descriptors (of this zone and of peers) and utilisation reports of epochs already decided (older than the previous
      * epoch). Returns how many rows were removed. Call it now and then (the role does, once per
      * epoch); it never removes anything a request could still be answered from.
      */
@@ -543,7 +551,8 @@ public final class DirectoryService {
         long now = clock.epochMillis();
         long current = schedule.currentEpoch(clock);
         int n = store.purgeExpiredRegistrations(now) + store.purgeExpiredMixDescriptors(now)
-                + store.purgeUtilisationReportsBefore(Math.max(0, current - 1));
+                + store.purgeUtilisationReportsBefore(Math.max(0, current - 1))
+                + store.purgeExpiredClientCertificates(now);
         if (n > 0) {
             cachedDocument = null;
         }

@@ -260,6 +260,40 @@ public final class DirectoryStore implements AutoCloseable {
         return queryCertificates("WHERE herd_address = ?", p -> p.setString(1, herdAddress)).stream().findFirst();
     }
 
+    /**
+     * One page of the certificates of {@code zone} valid at {@code nowMillis} (expiry exclusive), in
+     * unsigned byte order of the client key: at most {@code limit}, all with a key above
+     * {@code after} ({@code null}: from the first). Paging by key needs no snapshot: a certificate
+     * issued or renewed while a caller pages is either in a later page or was already passed (the
+     * caller learns of it another way, e.g. the JOIN that issued it).
+     */
+    public synchronized List<ClientCertificateRecord> clientCertificatesValidAt(String zone, long nowMillis,
+            IdentityPublicKey after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return queryCertificates("WHERE zone = ? AND expires_at_ms > ?" + (after == null ? "" : " AND client_key > ?")
+                + " ORDER BY client_key LIMIT ?", p -> {
+                    p.setString(1, zone);
+                    p.setLong(2, nowMillis);
+                    int next = 3;
+                    if (after != null) {
+                        p.setBytes(next++, after.encoded());
+                    }
+                    p.setInt(next, limit);
+                });
+    }
+
+    /**
+     * Deletes certificates that expired at or before {@code nowMillis}; returns how many. The Herd
+     * address is derived from the key, so a client that joins again after its certificate lapsed
+     * gets the same address (with a fresh client id).
+     */
+    public synchronized int purgeExpiredClientCertificates(long nowMillis) {
+        return update("purging expired client certificates", "DELETE FROM client_certificate WHERE expires_at_ms <= ?",
+                p -> p.setLong(1, nowMillis));
+    }
+
     private List<ClientCertificateRecord> queryCertificates(String where, Binder binder) {
         return query("reading client certificates",
                 "SELECT client_key, zone, herd_address, certificate, issued_at_ms, expires_at_ms FROM client_certificate "
@@ -347,10 +381,11 @@ public final class DirectoryStore implements AutoCloseable {
     public synchronized void putUtilisationReport(UtilisationReport r, long receivedAtMillis) {
         try (PreparedStatement p = connection.prepareStatement(
                 "INSERT INTO utilisation_report (mix_key, link_class, zone, peer_zone, epoch, peak_cells, mean_cells,"
-                        + " capacity_cells, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " capacity_cells, received_at_ms, clients, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (link_class, zone, peer_zone, epoch, mix_key) DO UPDATE SET"
                         + " peak_cells = excluded.peak_cells, mean_cells = excluded.mean_cells,"
-                        + " capacity_cells = excluded.capacity_cells, received_at_ms = excluded.received_at_ms")) {
+                        + " capacity_cells = excluded.capacity_cells, received_at_ms = excluded.received_at_ms,"
+                        + " clients = excluded.clients, calls = excluded.calls")) {
             p.setBytes(1, r.mix().encoded());
             bindScope(p, 2, r.scope());
             p.setLong(5, r.epoch());
@@ -358,6 +393,8 @@ public final class DirectoryStore implements AutoCloseable {
             p.setDouble(7, r.meanCellsPerTick());
             p.setInt(8, r.capacityCellsPerTick());
             p.setLong(9, receivedAtMillis);
+            bindCount(p, 10, r.clients());
+            bindCount(p, 11, r.calls());
             p.executeUpdate();
         } catch (SQLException e) {
             throw failure("storing utilisation report of " + r.mix() + " for " + r.scope(), e);
@@ -367,14 +404,28 @@ public final class DirectoryStore implements AutoCloseable {
     /** The reports for {@code scope} and {@code epoch}, ordered by mix key. */
     public synchronized List<UtilisationReport> utilisationReports(RateScope scope, long epoch) {
         return query("reading utilisation reports for " + scope,
-                "SELECT mix_key, epoch, peak_cells, mean_cells, capacity_cells FROM utilisation_report"
+                "SELECT mix_key, epoch, peak_cells, mean_cells, capacity_cells, clients, calls FROM utilisation_report"
                         + " WHERE link_class = ? AND zone = ? AND peer_zone = ? AND epoch = ? ORDER BY mix_key",
                 p -> {
                     bindScope(p, 1, scope);
                     p.setLong(4, epoch);
                 },
                 rs -> new UtilisationReport(key(rs.getBytes(1)), scope, rs.getLong(2), rs.getInt(3), rs.getDouble(4),
-                        rs.getInt(5)));
+                        rs.getInt(5), count(rs, 6), count(rs, 7)));
+    }
+
+    /** A client or call count; NULL (a row stored before schema version 4) is {@link UtilisationReport#NOT_REPORTED}. */
+    private static int count(ResultSet rs, int column) throws SQLException {
+        int n = rs.getInt(column);
+        return rs.wasNull() ? UtilisationReport.NOT_REPORTED : n;
+    }
+
+    private static void bindCount(PreparedStatement p, int index, int count) throws SQLException {
+        if (count == UtilisationReport.NOT_REPORTED) {
+            p.setNull(index, java.sql.Types.INTEGER);
+        } else {
+            p.setInt(index, count);
+        }
     }
 
     /** Deletes reports for epochs before {@code epoch}; returns how many. */

@@ -14,6 +14,15 @@ public interface DirectoryTransport extends AutoCloseable {
     /** Starts delivering requests to {@code handler} (request bytes → response bytes); called once. */
     void start(UnaryOperator<byte[]> handler);
 
+    /**
+     * Like {@link #start(UnaryOperator)}; a transport that links the zone's Mixes also pushes them
+     * the valid client certificates of {@code certificates} (the directory's store), so they admit
+     * clients that joined before the directory (re)started. Called once, instead of the other.
+     */
+    default void start(UnaryOperator<byte[]> handler, IssuedCertificates certificates) {
+        start(handler);
+    }
+
     /** Stops delivering; requests in flight may be answered or dropped. */
     @Override
     void close();

@@ -66,7 +66,15 @@ final class SchemaMigrations {
             // Version 2: the client's signed rendezvous binding (cookie, onion key, expiry,
             // signature; see RendezvousBinding), returned to callers by LOOKUP. Nullable, so
             // registrations written by version 1 stay readable.
-            List.of("ALTER TABLE rendezvous_registration ADD COLUMN binding ${BLOB}")
+            List.of("ALTER TABLE rendezvous_registration ADD COLUMN binding ${BLOB}"),
+            // Version 3: issued client certificates are read back in pages (pushed to the zone's
+            // Mixes after a restart, DirectoryStore#clientCertificatesValidAt) and expired ones
+            // purged; the expiry index serves the purge, the primary key the pages.
+            List.of("CREATE INDEX client_certificate_expiry ON client_certificate (expires_at_ms)"),
+            // Version 4: the reporting Mix's client links and spliced calls, carried by every
+            // UTILISATION_REPORT since; NULL in rows stored before (UtilisationReport.NOT_REPORTED).
+            List.of("ALTER TABLE utilisation_report ADD COLUMN clients INTEGER",
+                    "ALTER TABLE utilisation_report ADD COLUMN calls INTEGER")
     );
 
     /** The schema version this code writes and understands. */

@@ -15,9 +15,17 @@ import org.herd.core.crypto.IdentityPublicKey;
  * @param peakCellsPerTick the highest payload cells in one tick on any link of the scope
  * @param meanCellsPerTick the mean payload cells per tick
  * @param capacityCellsPerTick the rate the links ran at during the epoch
+ * @param clients          the client links up at the Mix when it sent the report (the same in
+ *                         each of its scopes' reports); {@link #NOT_REPORTED} only for a report
+ *                         stored before the store's schema version 4
+ * @param calls            the calls spliced at the Mix (it is their rendezvous Mix R1 or R2) when
+ *                         it sent the report; {@link #NOT_REPORTED} as for {@code clients}
  */
 public record UtilisationReport(IdentityPublicKey mix, RateScope scope, long epoch, int peakCellsPerTick,
-                                double meanCellsPerTick, int capacityCellsPerTick) {
+                                double meanCellsPerTick, int capacityCellsPerTick, int clients, int calls) {
+
+    /** {@code clients}/{@code calls} of a report stored before the counts were carried. */
+    public static final int NOT_REPORTED = -1;
 
     /** Validates the figures. */
     public UtilisationReport {
@@ -35,5 +43,13 @@ public record UtilisationReport(IdentityPublicKey mix, RateScope scope, long epo
         if (!(meanCellsPerTick >= 0 && meanCellsPerTick <= peakCellsPerTick)) {
             throw new IllegalArgumentException("mean " + meanCellsPerTick + " outside [0, peak " + peakCellsPerTick + "]");
         }
+        if (clients < NOT_REPORTED || calls < NOT_REPORTED) {
+            throw new IllegalArgumentException("negative client (" + clients + ") or call (" + calls + ") count");
+        }
+    }
+
+    /** Whether the report carries the Mix's client and call counts (every report received does). */
+    public boolean countsReported() {
+        return clients != NOT_REPORTED && calls != NOT_REPORTED;
     }
 }

@@ -92,9 +92,14 @@ public final class DirectoryLinkCodec {
         return new Message(m[0] & 0xFF, Bytes.getLong(m, 1), Arrays.copyOfRange(m, 9, m.length));
     }
 
+    /** The cells a message of {@code length} bytes ({@code type | request id | body}) is cut into. */
+    public static int cellCount(int length) {
+        return Math.max(1, (length + FRAGMENT_DATA - 1) / FRAGMENT_DATA);
+    }
+
     /** Cuts {@code message} into cells (fresh 256-byte arrays) under message id {@code messageId}. */
     public static List<byte[]> cells(int messageId, byte[] message) {
-        int count = Math.max(1, (message.length + FRAGMENT_DATA - 1) / FRAGMENT_DATA);
+        int count = cellCount(message.length);
         if (count > MAX_FRAGMENTS) {
             throw new IllegalArgumentException("directory-link message of " + message.length + " bytes is too long");
         }

@@ -147,6 +147,40 @@ public final class DirectoryLinkServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code message} to {@code mix} if it is linked and its slot queue has room for every
+     * cell of the message now (event loop); otherwise sends nothing and returns false, so a
+     * message is never cut short by a full queue.
+     */
+    public boolean sendWhole(IdentityPublicKey mix, byte[] message) {
+        int peer = links.peerOf(mix);
+        if (peer < 0 || !peers.containsKey(peer) || links.queueRoom(peer) < DirectoryLinkCodec.cellCount(message.length)) {
+            return false;
+        }
+        sendOnLoop(peer, message);
+        return true;
+    }
+
+    /** Sends {@code message} to {@code mix} if it is linked, cell by cell: a full queue drops (and counts) the rest (event loop). */
+    public boolean send(IdentityPublicKey mix, byte[] message) {
+        int peer = links.peerOf(mix);
+        if (peer < 0 || !peers.containsKey(peer)) {
+            return false;
+        }
+        sendOnLoop(peer, message);
+        return true;
+    }
+
+    /** Cells the link to {@code mix} can queue now; 0 if it is not linked (event loop). */
+    public int queueRoom(IdentityPublicKey mix) {
+        return links.queueRoom(links.peerOf(mix));
+    }
+
+    /** Cells the link to {@code mix} can queue at most at its rate; 0 if it is not linked (event loop). */
+    public int queueBound(IdentityPublicKey mix) {
+        return links.queueBound(links.peerOf(mix));
+    }
+
     /** Sends {@code message} to every linked Mix (event loop); returns how many. */
     public int broadcast(byte[] message) {
         int n = 0;

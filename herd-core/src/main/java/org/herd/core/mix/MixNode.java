@@ -145,11 +145,12 @@ public final class MixNode implements AutoCloseable {
      * What the Mix did with its directories, taken on the loop: documents verified and applied or
      * refused, rate changes scheduled (of which applied late), utilisation reports sent and the
      * directory's OK/refusal counts, requests forwarded for a directory, calls refused at capacity,
-     * certified clients known.
+     * certified clients known, client certificates received that verified (repeats included) and
+     * that did not (expired, another zone, bad signature, or before the zone's document).
      */
     public record DirectoryCounters(long documents, long badDocuments, long rateChanges, long lateRateChanges,
             long reportsSent, long reportsAccepted, long reportsRefused, long forwarded, long refusedAtCapacity,
-            int certifiedClients, long learnedMixes) {
+            int certifiedClients, long learnedMixes, long certificatesAccepted, long certificatesRefused) {
     }
 
     private final Settings settings;
@@ -173,6 +174,8 @@ public final class MixNode implements AutoCloseable {
     private long reportsRefused;
     private long forwarded;
     private long learnedMixes;
+    private long certificatesAccepted;
+    private long certificatesRefused;
     private final Set<String> documentedZones = new HashSet<>();
     private DirectoryLinkCodec.Assembler[] assemblers = new DirectoryLinkCodec.Assembler[16];
     private int messageIds;
@@ -230,7 +233,7 @@ public final class MixNode implements AutoCloseable {
                 peer -> {
                     IdentityPublicKey id = l.identityOf(peer);
                     return id == null ? null : rateClassOf(id);
-                });
+                }, this::clientLinks, () -> mix.admittedCalls());
         directory = new RemoteDirectory(settings.zone(), this::sendToDirectory, l::execute);
         mix = new Mix(settings.keys().identity().publicKey(), List.of(settings.keys().onion()), l::send, clock, random,
                 directory, settings.mix());
@@ -406,23 +409,41 @@ public final class MixNode implements AutoCloseable {
         learnedMixes++;
     }
 
+    /**
+     * A CLIENTS page: each certificate that verifies against the zone certificate (from the
+     * zone's document, which the directory pushes first) admits its key until it expires; one
+     * that does not is counted and skipped, a page that does not parse is counted as a bad document.
+     */
     private void onClients(Directory d, byte[] body, Clock clock) {
         org.herd.core.crypto.ZoneCertificate zc = zoneCertificates.get(d.zone());
+        int n;
         try {
-            int n = org.herd.core.wire.Bytes.getUnsignedShort(body, 0);
-            int off = 2;
-            for (int i = 0; i < n; i++) {
-                int len = org.herd.core.wire.Bytes.getUnsignedShort(body, off);
-                byte[] c = Arrays.copyOfRange(body, off + 2, off + 2 + len);
-                off += 2 + len;
-                org.herd.core.crypto.ClientCertificate cert = org.herd.core.crypto.ClientCertificate.decode(c);
-                if (zc != null) {
-                    cert.verify(zc, clock);
-                    certified.put(cert.clientKey(), cert.validUntil());
-                }
-            }
-        } catch (RuntimeException | org.herd.core.crypto.CertificateException e) {
+            n = org.herd.core.wire.Bytes.getUnsignedShort(body, 0);
+        } catch (RuntimeException e) {
             badDocuments++;
+            return;
+        }
+        int off = 2;
+        for (int i = 0; i < n; i++) {
+            if (off + 2 > body.length || off + 2 + org.herd.core.wire.Bytes.getUnsignedShort(body, off) > body.length) {
+                badDocuments++;
+                return;
+            }
+            int len = org.herd.core.wire.Bytes.getUnsignedShort(body, off);
+            byte[] c = Arrays.copyOfRange(body, off + 2, off + 2 + len);
+            off += 2 + len;
+            if (zc == null) {
+                certificatesRefused++; // nothing to verify against yet (the document was lost): the next sweep repeats it
+                continue;
+            }
+            try {
+                org.herd.core.crypto.ClientCertificate cert = org.herd.core.crypto.ClientCertificate.decode(c);
+                cert.verify(zc, clock);
+                certified.put(cert.clientKey(), cert.validUntil());
+                certificatesAccepted++;
+            } catch (org.herd.core.crypto.CertificateException e) {
+                certificatesRefused++;
+            }
         }
     }
 
@@ -459,7 +480,28 @@ public final class MixNode implements AutoCloseable {
     public DirectoryCounters directoryCounters() {
         return links.call(() -> new DirectoryCounters(documents, badDocuments, rates.changesScheduled(), rates.lateChanges(),
                 reportsSent, reportsAccepted, reportsRefused, forwarded, rates.refusedAtCapacity(), certified.size(),
-                learnedMixes));
+                learnedMixes, certificatesAccepted, certificatesRefused));
+    }
+
+    /** Client links up now: every attached link whose peer is neither a Mix nor a directory (event loop). */
+    private int clientLinks() {
+        int n = 0;
+        for (org.herd.core.link.PacedLinks.Paced p : links.paced().attached()) {
+            IdentityPublicKey id = p.link().peerIdentity();
+            // This node's links only (on shared loops the pacing also carries other nodes' links).
+            if (links.peerOf(id) >= 0 && kind(id).equals("client")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The Mix's load as its UTILISATION_REPORTs carry it: client links up, calls spliced here (it
+     * is their rendezvous Mix), read on the loop.
+     */
+    public int[] load() {
+        return links.call(() -> new int[] {clientLinks(), mix.admittedCalls()});
     }
 
     /** The rate class of {@code scope}'s links at this Mix, or null (event loop; tests and metrics). */

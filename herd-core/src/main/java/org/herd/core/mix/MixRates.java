@@ -62,6 +62,8 @@ final class MixRates implements Mix.Admission {
     private final PacedLinks paced;
     private final Clock clock;
     private final IntFunction<RateClass> classOfPeer;
+    private final java.util.function.IntSupplier clients;
+    private final java.util.function.IntSupplier calls;
     final RateClass client;
     final RateClass intra;
     final RateClass directory;
@@ -96,13 +98,16 @@ final class MixRates implements Mix.Admission {
     static final int MIX_LINK_QUEUE = 256;
 
     MixRates(String zone, IdentityKeyPair key, PacedLinks paced, Clock clock, MixNode.Rates initial,
-            Iterable<String> peerZones, IntFunction<RateClass> classOfPeer) {
+            Iterable<String> peerZones, IntFunction<RateClass> classOfPeer, java.util.function.IntSupplier clients,
+            java.util.function.IntSupplier calls) {
         this.zone = Objects.requireNonNull(zone);
         this.key = Objects.requireNonNull(key);
         this.paced = paced;
         this.scheduler = paced.scheduler();
         this.clock = clock;
         this.classOfPeer = classOfPeer;
+        this.clients = Objects.requireNonNull(clients);
+        this.calls = Objects.requireNonNull(calls);
         client = paced.newRateClass("client", initial.client());
         intra = paced.newRateClass("intra-zone-mix", initial.intraZone(), MIX_LINK_QUEUE);
         directory = paced.newRateClass("directory", initial.directory());
@@ -319,13 +324,17 @@ final class MixRates implements Mix.Admission {
     private List<byte[]> reports(long epoch, long[] requestIds) {
         List<byte[]> out = new ArrayList<>();
         long tick = scheduler.currentTick();
+        // The Mix's load as it reports, the same in every scope's report.
+        int clientsNow = clients.getAsInt();
+        int callsNow = calls.getAsInt();
         for (Map.Entry<RateClass, Stats> e : stats.entrySet()) {
             Stats s = e.getValue();
             RateClass rc = e.getKey();
             int capacity = rc.rateAt(tick);
             int peak = Math.min(s.peak, capacity);
             double mean = s.samples == 0 ? 0 : Math.min(peak, s.sum / s.samples);
-            UtilisationReport r = new UtilisationReport(key.publicKey(), scopes.get(rc), epoch, peak, mean, capacity);
+            UtilisationReport r = new UtilisationReport(key.publicKey(), scopes.get(rc), epoch, peak, mean, capacity,
+                    clientsNow, callsNow);
             // The directory wants strictly increasing timestamps per Mix (replay guard).
             long ts = Math.max(clock.epochMillis(), lastTimestamp + 1);
             lastTimestamp = ts;

@@ -285,6 +285,21 @@ public final class NodeLinks implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Payload cells {@code peer}'s slot queue can take now without dropping (its bound at the
+     * current rate minus the cells waiting); 0 if there is no such link (event loop).
+     */
+    public int queueRoom(int peer) {
+        PacedLinks.Paced p = peer >= 0 && peer < nextPeer ? byPeer[peer] : null;
+        return p == null ? 0 : Math.max(0, p.sender().queueCapacity() - p.sender().queuedCells());
+    }
+
+    /** The most payload cells {@code peer}'s slot queue holds at its current rate; 0 if there is no such link (event loop). */
+    public int queueBound(int peer) {
+        PacedLinks.Paced p = peer >= 0 && peer < nextPeer ? byPeer[peer] : null;
+        return p == null ? 0 : p.sender().queueCapacity();
+    }
+
     /** A new rate class of {@code m} cells per tick (event loop). */
     public RateClass newRateClass(String name, int m) {
         return paced.newRateClass(name, m);

@@ -46,7 +46,7 @@ class CapacityGateTest {
         }
         // Saturated in epoch 0: the directory raises to 8 for epoch 2 (decided during epoch 1).
         clock.setEpochMillis(schedule.startMillis(1));
-        rates.report(new UtilisationReport(TestKeys.key(1, 1), sp, 0, 4, 4, 4));
+        rates.report(new UtilisationReport(TestKeys.key(1, 1), sp, 0, 4, 4, 4, 0, 0));
         assertEquals(8, rates.onEpoch().get(0).rateCellsPerTick());
         clock.setEpochMillis(schedule.startMillis(2) - 1);
         assertEquals(Admission.REFUSED_AT_CAPACITY, gate.tryAdmit(1), "the raise must not apply before its epoch");

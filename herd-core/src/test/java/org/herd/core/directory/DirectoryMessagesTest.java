@@ -1,8 +1,11 @@
 package org.herd.core.directory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
@@ -37,8 +40,8 @@ class DirectoryMessagesTest {
                 new DirectoryRequest.LookupByKey("alpha", a.publicKey()),
                 new DirectoryRequest.LookupByAddress("abc@alpha.herd"),
                 DirectoryRequest.Report.sign(b, "alpha", new UtilisationReport(b.publicKey(), RateScope.superpeer("alpha"),
-                        3, 4, 2.5, 8), 77),
-                DirectoryRequest.Report.sign(b, "alpha", new UtilisationReport(b.publicKey(), pair, 3, 4, 2.5, 8), 78),
+                        3, 4, 2.5, 8, 17, 5), 77),
+                DirectoryRequest.Report.sign(b, "alpha", new UtilisationReport(b.publicKey(), pair, 3, 4, 2.5, 8, 0, 0), 78),
                 DirectoryRequest.Proposal.sign(a, new byte[] {5, 5}, new RateAnnouncement(pair, 4, 400, 12, "alpha", 300)));
     }
 
@@ -53,6 +56,30 @@ class DirectoryMessagesTest {
             assertArrayEquals(bytes, DirectoryMessages.encodeRequest(id, e.request()));
             id++;
         }
+    }
+
+    @Test
+    void aReportInTheEarlierFormWithoutClientAndCallCountsIsRefusedByName() {
+        IdentityKeyPair b = key(2);
+        byte[] current = DirectoryMessages.encodeRequest(9, DirectoryRequest.Report.sign(b, "alpha",
+                new UtilisationReport(b.publicKey(), RateScope.superpeer("alpha"), 3, 4, 2.5, 8, 17, 5), 77));
+        // Envelope 18 | mix key 32 | scope 8 (class 1, "alpha" 1+5, no peer zone 1) | epoch 8 | peak, mean,
+        // capacity 12 | clients 4 | calls 4 | timestamp 8 | signature 64: drop clients and calls.
+        int counts = 18 + 32 + 8 + 8 + 12;
+        assertEquals(17, java.nio.ByteBuffer.wrap(current, counts, 4).getInt(), "clients where expected");
+        byte[] earlier = new byte[current.length - 8];
+        System.arraycopy(current, 0, earlier, 0, counts);
+        System.arraycopy(current, counts + 8, earlier, counts, current.length - counts - 8);
+        java.nio.ByteBuffer.wrap(earlier).putInt(14, earlier.length - 18);
+        DirectoryProtocolException e = assertThrows(DirectoryProtocolException.class,
+                () -> DirectoryMessages.decodeRequest(earlier));
+        assertEquals(DirectoryStatus.UNSUPPORTED, e.status());
+        assertTrue(e.getMessage().contains("without client and call counts"), e.getMessage());
+        // The current form carries the counts through a round trip.
+        DirectoryRequest.Report r = assertInstanceOf(DirectoryRequest.Report.class,
+                assertDoesNotThrow(() -> DirectoryMessages.decodeRequest(current)).request());
+        assertEquals(17, r.toUtilisationReport().clients());
+        assertEquals(5, r.toUtilisationReport().calls());
     }
 
     @Test

@@ -348,7 +348,7 @@ class DirectoryServiceTest {
     void reportsReachTheControllerAndTheStore() throws Exception {
         ZoneBootstrap.Mix m = f.mix("alpha", 0);
         RateScope scope = RateScope.superpeer("alpha");
-        UtilisationReport u = new UtilisationReport(m.keys().identity().publicKey(), scope, 0, 7, 3.5, 8);
+        UtilisationReport u = new UtilisationReport(m.keys().identity().publicKey(), scope, 0, 7, 3.5, 8, 31, 4);
         long now = f.clock.epochMillis();
         DirectoryRequest.Report rep = DirectoryRequest.Report.sign(m.keys().identity(), "alpha", u, now);
         assertStatus(DirectoryStatus.OK, call(f.alpha, rep));
@@ -368,25 +368,34 @@ class DirectoryServiceTest {
         ZoneBootstrap.Mix m = f.mix("alpha", 0);
         long now = f.clock.epochMillis();
         RateScope scope = RateScope.superpeer("alpha");
-        UtilisationReport u = new UtilisationReport(m.keys().identity().publicKey(), scope, 0, 1, 0.5, 8);
+        UtilisationReport u = new UtilisationReport(m.keys().identity().publicKey(), scope, 0, 1, 0.5, 8, 0, 0);
         // A mix of another zone.
         ZoneBootstrap.Mix b = f.mix("beta", 0);
         assertStatus(DirectoryStatus.NOT_A_ZONE_MIX, call(f.alpha, DirectoryRequest.Report.sign(b.keys().identity(), "alpha",
-                new UtilisationReport(b.keys().identity().publicKey(), scope, 0, 1, 0.5, 8), now)));
+                new UtilisationReport(b.keys().identity().publicKey(), scope, 0, 1, 0.5, 8, 0, 0), now)));
         // Signed by another key.
         DirectoryRequest.Report byOther = DirectoryRequest.Report.sign(newClient(), "alpha", u, now);
         assertStatus(DirectoryStatus.BAD_SIGNATURE, call(f.alpha, new DirectoryRequest.Report(m.keys().identity().publicKey(),
-                scope, 0, 1, 500, 8, now, byOther.signature())));
+                scope, 0, 1, 500, 8, 0, 0, now, byOther.signature())));
         // Inconsistent figures (peak above capacity), signed properly.
-        DirectoryRequest.Report bad = new DirectoryRequest.Report(m.keys().identity().publicKey(), scope, 0, 9, 500, 8, now,
-                new byte[64]);
+        DirectoryRequest.Report bad = new DirectoryRequest.Report(m.keys().identity().publicKey(), scope, 0, 9, 500, 8, 0, 0,
+                now, new byte[64]);
         byte[] sig = m.keys().identity().sign(DirectoryMessages.signedMessage(DirectoryMessages.UTILISATION_REPORT, "alpha",
                 bad.encodeBody()));
         assertStatus(DirectoryStatus.BAD_REQUEST, call(f.alpha, new DirectoryRequest.Report(m.keys().identity().publicKey(),
-                scope, 0, 9, 500, 8, now, sig)));
+                scope, 0, 9, 500, 8, 0, 0, now, sig)));
+        // A negative client count (the wire carries 4 signed bytes), signed properly.
+        DirectoryRequest.Report negative = new DirectoryRequest.Report(m.keys().identity().publicKey(), scope, 0, 1, 500, 8,
+                -1, 0, now, new byte[64]);
+        byte[] negSig = m.keys().identity().sign(DirectoryMessages.signedMessage(DirectoryMessages.UTILISATION_REPORT, "alpha",
+                negative.encodeBody()));
+        DirectoryResponse negativeResponse = call(f.alpha, new DirectoryRequest.Report(m.keys().identity().publicKey(),
+                scope, 0, 1, 500, 8, -1, 0, now, negSig));
+        assertStatus(DirectoryStatus.BAD_REQUEST, negativeResponse);
+        assertTrue(negativeResponse.reason().contains("client"), negativeResponse.reason());
         // An epoch that has not begun: the controller refuses it.
         DirectoryResponse future = call(f.alpha, DirectoryRequest.Report.sign(m.keys().identity(), "alpha",
-                new UtilisationReport(m.keys().identity().publicKey(), scope, 5, 1, 0.5, 8), now + 1));
+                new UtilisationReport(m.keys().identity().publicKey(), scope, 5, 1, 0.5, 8, 0, 0), now + 1));
         assertStatus(DirectoryStatus.REJECTED, future);
         assertTrue(future.reason().contains("FROM_FUTURE"), future.reason());
     }
@@ -401,7 +410,7 @@ class DirectoryServiceTest {
             ZoneBootstrap.Mix m = f.mix(z, 0);
             DirectoryService s = z.equals("alpha") ? f.alpha : f.beta;
             assertStatus(DirectoryStatus.OK, call(s, DirectoryRequest.Report.sign(m.keys().identity(), z,
-                    new UtilisationReport(m.keys().identity().publicKey(), pair, 0, 8, 6.0, 8), f.clock.epochMillis())));
+                    new UtilisationReport(m.keys().identity().publicKey(), pair, 0, 8, 6.0, 8, 0, 0), f.clock.epochMillis())));
         }
         f.clock.setEpochMillis(T0 + DirectoryServiceFixture.EPOCH_MS + 2_000);
         List<DirectoryService.PeerRequest> fromAlpha = f.alpha.onEpoch();
@@ -493,6 +502,21 @@ class DirectoryServiceTest {
                 DirectoryServiceFixture.settings(Set.of(), "beta"), f.zone("beta").directory(), alpha.certificate(),
                 f.network.root().publicKey(), f.alphaStore, f.alphaRates, DirectoryServiceFixture.SCHEDULE, f.clock, clientRandom));
         assertNotEquals(-1, e.getMessage().indexOf("not ours"), e.getMessage());
+    }
+
+    @Test
+    void issuedCertificatesAreListedWhileValidAndPurgedWhenExpired() throws Exception {
+        Joined c = joined();
+        List<ClientCertificateRecord> listed = f.alpha.validClientCertificates(null, 10);
+        assertEquals(1, listed.size());
+        assertArrayEquals(c.certificate(), listed.get(0).signedCertificate());
+        long expires = ClientCertificate.decode(c.certificate()).validUntil();
+        f.clock.setEpochMillis(expires - 1);
+        assertEquals(1, f.alpha.validClientCertificates(null, 10).size(), "valid until its expiry (exclusive)");
+        f.clock.setEpochMillis(expires);
+        assertTrue(f.alpha.validClientCertificates(null, 10).isEmpty(), "an expired certificate is not listed");
+        assertTrue(f.alpha.purgeExpired() >= 1);
+        assertTrue(f.alphaStore.clientCertificate(c.key().publicKey()).isEmpty(), "and is purged");
     }
 
     @Test

@@ -51,9 +51,9 @@ class DirectoryStorePostgresTest {
             store.putClientCertificate(new ClientCertificateRecord(client, "alpha", "addr", new byte[] {5}, T0, T0 + 9));
             assertEquals(Reason.CONFLICT, assertThrows(DirectoryStoreException.class, () -> store.putClientCertificate(
                     new ClientCertificateRecord(mix, "alpha", "addr", new byte[] {6}, T0, T0 + 9))).reason());
-            store.putUtilisationReport(new UtilisationReport(mix, pair, 3, 2, 1.25, 8), T0);
-            store.putUtilisationReport(new UtilisationReport(mix, pair, 3, 4, 2.5, 8), T0);
-            assertEquals(List.of(new UtilisationReport(mix, pair, 3, 4, 2.5, 8)), store.utilisationReports(pair, 3));
+            store.putUtilisationReport(new UtilisationReport(mix, pair, 3, 2, 1.25, 8, 1, 0), T0);
+            store.putUtilisationReport(new UtilisationReport(mix, pair, 3, 4, 2.5, 8, 5, 2), T0);
+            assertEquals(List.of(new UtilisationReport(mix, pair, 3, 4, 2.5, 8, 5, 2)), store.utilisationReports(pair, 3));
             RateAnnouncement a = new RateAnnouncement(pair, 4, T0 + 4_000, 12, "alpha", T0);
             store.putRateAnnouncement(a);
             store.putRateAnnouncement(a);

@@ -120,14 +120,57 @@ class DirectoryStoreTest {
     }
 
     @Test
+    void validClientCertificatesSurviveReopenAndArePagedByKeyWithoutExpiredOnes() {
+        List<ClientCertificateRecord> valid = new ArrayList<>();
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
+            for (int i = 0; i < 7; i++) {
+                ClientCertificateRecord c = new ClientCertificateRecord(TestKeys.key(11, i), "alpha", "c" + i,
+                        new byte[] {(byte) i, 1}, T0, i < 2 ? T0 + 100 : T0 + 10_000);
+                store.putClientCertificate(c);
+                if (i >= 2) {
+                    valid.add(c);
+                }
+            }
+            // Another zone's certificate is never listed as this zone's.
+            store.putClientCertificate(new ClientCertificateRecord(TestKeys.key(11, 99), "beta", "x", new byte[] {9}, T0,
+                    T0 + 10_000));
+        }
+        valid.sort((a, b) -> java.util.Arrays.compareUnsigned(a.client().encoded(), b.client().encoded()));
+        // A restart: the same file opened again.
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0 + 200)) {
+            List<ClientCertificateRecord> paged = new ArrayList<>();
+            IdentityPublicKey after = null;
+            int pages = 0;
+            while (true) {
+                List<ClientCertificateRecord> page = store.clientCertificatesValidAt("alpha", T0 + 200, after, 2);
+                paged.addAll(page);
+                pages++;
+                if (page.size() < 2) {
+                    break;
+                }
+                after = page.get(page.size() - 1).client();
+            }
+            assertEquals(valid, paged, "every valid certificate once, in key order, none that expired");
+            assertEquals(3, pages);
+            // Expiry is exclusive, as for registrations; expired rows are purged.
+            assertEquals(7, store.clientCertificatesValidAt("alpha", T0 + 99, null, 100).size());
+            assertEquals(0, store.purgeExpiredClientCertificates(T0 + 99));
+            assertEquals(2, store.purgeExpiredClientCertificates(T0 + 100));
+            assertEquals(valid, store.clientCertificatesValidAt("alpha", T0 + 100, null, 100));
+            assertTrue(store.clientCertificate(TestKeys.key(11, 0)).isEmpty());
+            assertThrows(IllegalArgumentException.class, () -> store.clientCertificatesValidAt("alpha", T0, null, 0));
+        }
+    }
+
+    @Test
     void utilisationReportsReplacePerMixAndEpochAndPurge() {
         RateScope scope = RateScope.interZone("beta", "alpha");
         IdentityPublicKey mix = TestKeys.key(5, 0);
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
-            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 3, 1.5, 8), T0);
-            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 5, 2.25, 8), T0 + 1);
-            store.putUtilisationReport(new UtilisationReport(TestKeys.key(5, 1), scope, 8, 1, 0.5, 8), T0 + 2);
-            assertEquals(List.of(new UtilisationReport(mix, scope, 7, 5, 2.25, 8)), store.utilisationReports(scope, 7));
+            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 3, 1.5, 8, 10, 1), T0);
+            store.putUtilisationReport(new UtilisationReport(mix, scope, 7, 5, 2.25, 8, 12, 3), T0 + 1);
+            store.putUtilisationReport(new UtilisationReport(TestKeys.key(5, 1), scope, 8, 1, 0.5, 8, 0, 0), T0 + 2);
+            assertEquals(List.of(new UtilisationReport(mix, scope, 7, 5, 2.25, 8, 12, 3)), store.utilisationReports(scope, 7));
             assertTrue(store.utilisationReports(RateScope.intraZone("alpha"), 7).isEmpty());
             assertEquals(1, store.purgeUtilisationReportsBefore(8));
             assertEquals(1, store.utilisationReports(scope, 8).size());
@@ -167,7 +210,7 @@ class DirectoryStoreTest {
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
             for (long e = 1; e <= 5; e++) {
                 clock.setEpochMillis(schedule.startMillis(e));
-                UtilisationReport r = new UtilisationReport(TestKeys.key(9, 0), intra, e - 1, 8, 4, 8);
+                UtilisationReport r = new UtilisationReport(TestKeys.key(9, 0), intra, e - 1, 8, 4, 8, 2, 1);
                 before.report(r);
                 store.putUtilisationReport(r, clock.epochMillis());
                 before.onEpoch().forEach(store::putRateAnnouncement);
@@ -297,6 +340,33 @@ class DirectoryStoreTest {
     }
 
     @Test
+    void version3ReportsUpgradeWithTheirCountsNotReported() throws Exception {
+        IdentityPublicKey mix = TestKeys.key(12, 0);
+        RateScope scope = RateScope.intraZone("alpha");
+        // A database at version 3 with a report row written as version-3 code did (no counts).
+        DirectoryStore.open(DriverManager.getConnection("jdbc:sqlite:" + db()), SqlDialect.SQLITE, "v3", T0,
+                SchemaMigrations.MIGRATIONS.subList(0, 3)).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+             var p = c.prepareStatement("INSERT INTO utilisation_report (mix_key, link_class, zone, peer_zone, epoch,"
+                     + " peak_cells, mean_cells, capacity_cells, received_at_ms) VALUES (?, 'intra-zone-mix', 'alpha', '', 4,"
+                     + " 3, 1.5, 8, ?)")) {
+            p.setBytes(1, mix.encoded());
+            p.setLong(2, T0);
+            p.executeUpdate();
+        }
+        try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
+            assertEquals(SchemaMigrations.LATEST, store.schemaVersion());
+            UtilisationReport old = store.utilisationReports(scope, 4).get(0);
+            assertEquals(new UtilisationReport(mix, scope, 4, 3, 1.5, 8, UtilisationReport.NOT_REPORTED,
+                    UtilisationReport.NOT_REPORTED), old);
+            assertFalse(old.countsReported());
+            // A report received now replaces it with its counts.
+            store.putUtilisationReport(new UtilisationReport(mix, scope, 4, 5, 2.0, 8, 40, 9), T0 + 1);
+            assertEquals(List.of(new UtilisationReport(mix, scope, 4, 5, 2.0, 8, 40, 9)), store.utilisationReports(scope, 4));
+        }
+    }
+
+    @Test
     void version1DatabasesUpgradeToBindingsKeepingTheirRegistrations() throws Exception {
         IdentityPublicKey client = TestKeys.key(9, 0);
         IdentityPublicKey mix = TestKeys.key(9, 1);
@@ -312,7 +382,7 @@ class DirectoryStoreTest {
             p.executeUpdate();
         }
         try (DirectoryStore store = DirectoryStore.openSqlite(db(), T0)) {
-            assertEquals(2, store.schemaVersion());
+            assertEquals(SchemaMigrations.LATEST, store.schemaVersion());
             assertEquals(Optional.of(new RendezvousRegistration(client, mix, T0, T0 + 1000)),
                     store.lookupRendezvous(client, T0 + 1));
             assertTrue(store.rendezvousBinding(client, T0 + 1).isEmpty(), "no binding for a version-1 row");

@@ -45,7 +45,7 @@ class LinkRateControllerTest {
     }
 
     private static UtilisationReport report(RateScope scope, long epoch, int mix, int peak, int capacity) {
-        return new UtilisationReport(TestKeys.key(99, mix), scope, epoch, peak, peak / 2.0, capacity);
+        return new UtilisationReport(TestKeys.key(99, mix), scope, epoch, peak, peak / 2.0, capacity, 0, 0);
     }
 
     /**
