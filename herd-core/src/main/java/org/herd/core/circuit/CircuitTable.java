@@ -93,6 +93,21 @@ public final class CircuitTable {
         return byKey.containsKey(key);
     }
 
+    /**
+     * Memory upkeep: every circuit whose onion layers carried no cell since the previous call
+     * drops their AES instances ({@link OnionRelay#releaseIdleCiphers}). Returns how many did.
+     */
+    int releaseIdleCiphers() {
+        int[] released = {0};
+        byKey.forEach((key, e) -> {
+            // A relayed circuit is mapped under both of its keys: visit it once, under prev.
+            if (key == e.prev && e.relay.releaseIdleCiphers()) {
+                released[0]++;
+            }
+        });
+        return released[0];
+    }
+
     /** The distinct entries (control path, for inspection in tests and status pages). */
     public List<Entry> entries() {
         return byKey.values().stream().distinct().toList();

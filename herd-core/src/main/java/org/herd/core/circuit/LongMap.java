@@ -104,6 +104,21 @@ final class LongMap<V> {
         return old;
     }
 
+    /** Receives the mappings of {@link #forEach}. */
+    interface Visitor<V> {
+        void visit(long key, V value);
+    }
+
+    /** Calls {@code visitor} for every mapping, in table order (the map must not change meanwhile). */
+    @SuppressWarnings("unchecked")
+    void forEach(Visitor<V> visitor) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != EMPTY) {
+                visitor.visit(keys[i], (V) values[i]);
+            }
+        }
+    }
+
     /** A snapshot of the values (control path, tests). */
     @SuppressWarnings("unchecked")
     List<V> values() {

@@ -24,6 +24,15 @@ public final class MixCounters {
     long heldResumes;
     long resumedCalls;
     long duplicateControl;
+    long idleLayersReleased;
+
+    /**
+     * Circuits whose onion layers dropped their AES instances after carrying no cell for a sweep
+     * period ({@link Mix#IDLE_SWEEP_NANOS}); the next cell makes them again.
+     */
+    public long idleLayersReleased() {
+        return idleLayersReleased;
+    }
 
     /** PADDING (chaff) cells received and discarded. */
     public long chaff() {

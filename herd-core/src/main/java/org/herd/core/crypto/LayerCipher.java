@@ -49,11 +49,15 @@ final class LayerCipher {
 
     private final HopKeys keys;
     private final boolean forward;
+    /** True where every cell may need the MAC: the recognizing side (see {@link #bodyEcb()}). */
+    private final boolean recognizing;
     /*
      * The JCA objects are made on first use: an idle circuit (a client's pre-built circuit, which
-     * carries no cell until a call) then costs its keys and a replay window, not six AES instances
-     * of ≈2.2 KB each, and a hop only ever makes the ones its role uses (an interior Mix never
-     * opens a sealed counter). Steady state allocates nothing: each is made once per layer.
+     * carries no cell until a call) then costs its keys, not AES instances of ≈0.7 KB each, and a
+     * hop only ever makes the ones its role uses (an interior Mix never opens a sealed counter, and
+     * its backward layer never computes a MAC). A layer that carried no cell between two calls of
+     * {@link #releaseIfIdle()} drops them again. Steady state allocates nothing: while cells flow,
+     * each is made once.
      */
     private Cipher bodyEcb;
     private Cipher nonceEnc;
@@ -62,21 +66,73 @@ final class LayerCipher {
     private Cipher sealEnc;
     private Cipher sealDec;
     private byte[] cmacK2;
+    /** Set by every cell through this layer (each passes {@link #xorLayer}); cleared by {@link #releaseIfIdle()}. */
+    private boolean used;
 
-    final ReplayWindow window = new ReplayWindow();
+    /** Made at the first recognized cell; never released while the layer lives (it is what refuses replays). */
+    private ReplayWindow window;
     long sendCounter;
 
-    LayerCipher(HopKeys keys, boolean forward) {
+    /**
+     * A layer with {@code keys} in one direction. {@code recognizing}: this side tests the MAC of
+     * cells it receives (a relay's forward layer, an originator's backward one).
+     */
+    LayerCipher(HopKeys keys, boolean forward, boolean recognizing) {
         this.keys = keys;
         this.forward = forward;
+        this.recognizing = recognizing;
+    }
+
+    /** The replay window of the sealed counters this layer recognizes. */
+    ReplayWindow window() {
+        if (window == null) {
+            window = new ReplayWindow();
+        }
+        return window;
+    }
+
+    /**
+     * Drops the JCA objects if no cell went through this layer since the previous call (they are
+     * made again by the next cell), and clears the mark otherwise. Keys, send counter and replay
+     * window stay. Returns true if anything was dropped.
+     */
+    boolean releaseIfIdle() {
+        if (used) {
+            used = false;
+            return false;
+        }
+        if (bodyEcb == null && nonceEnc == null && nonceDec == null && macCbc == null
+                && sealEnc == null && sealDec == null) {
+            return false;
+        }
+        bodyEcb = null;
+        nonceEnc = null;
+        nonceDec = null;
+        macCbc = null;
+        cmacK2 = null;
+        sealEnc = null;
+        sealDec = null;
+        return true;
+    }
+
+    /** The AES instances this layer holds now (tests). */
+    int cipherCount() {
+        int n = 0;
+        for (Cipher c : new Cipher[] {bodyEcb, nonceEnc, nonceDec, macCbc, sealEnc, sealDec}) {
+            n += c == null ? 0 : 1;
+        }
+        return n;
     }
 
     private Cipher bodyEcb() {
         if (bodyEcb == null) {
             bodyEcb = ecb(Cipher.ENCRYPT_MODE, keys.key(forward, 0));
-            // Any hop may need the MAC at any cell (the recognized pre-check passes by chance once
-            // in 2^16 cells), so it is made with the first cell, not at a random later one.
-            macCbc();
+            if (recognizing) {
+                // The recognizing side may need the MAC at any cell (the recognized pre-check passes
+                // by chance once in 2^16 cells), so it is made with the first cell, not at a random
+                // later one. The other side needs it only to originate, which makes it then.
+                macCbc();
+            }
         }
         return bodyEcb;
     }
@@ -170,6 +226,7 @@ final class LayerCipher {
                 hi++;
             }
         }
+        used = true;
         update(bodyEcb(), counterBlocks, keystream);
         int i = 0;
         for (; i + 8 <= RelayCell.BODY_SIZE; i += 8) {

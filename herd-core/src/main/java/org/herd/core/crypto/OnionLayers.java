@@ -106,8 +106,8 @@ public final class OnionLayers {
             if (hops == MAX_HOPS) {
                 throw new IllegalStateException("a circuit has at most " + MAX_HOPS + " hops");
             }
-            forward[hops] = new LayerCipher(keys, true);
-            backward[hops] = new LayerCipher(keys, false);
+            forward[hops] = new LayerCipher(keys, true, false);
+            backward[hops] = new LayerCipher(keys, false, true);
             hops++;
         }
 
@@ -146,7 +146,7 @@ public final class OnionLayers {
                 cur = i * N;
                 layer.xorLayer(buffer, body, nonces, cur);
                 if (layer.recognizes(nonces, cur, buffer, body)) {
-                    if (!layer.window.accept(layer.openCounter(nonces, cur))) {
+                    if (!layer.window().accept(layer.openCounter(nonces, cur))) {
                         replays++;
                         return -1;
                     }
@@ -164,8 +164,8 @@ public final class OnionLayers {
         private final byte[] nonce = new byte[N];
 
         Relay(HopKeys keys) {
-            forward = new LayerCipher(keys, true);
-            backward = new LayerCipher(keys, false);
+            forward = new LayerCipher(keys, true, true);
+            backward = new LayerCipher(keys, false, false);
         }
 
         @Override
@@ -175,7 +175,7 @@ public final class OnionLayers {
             forward.xorLayer(buffer, body, buffer, nonceOff);
             if (forward.recognizes(buffer, nonceOff, buffer, body)) {
                 // A valid MAC with an unsealed counter cannot be made without the keys; -1 fails accept.
-                if (!forward.window.accept(forward.openCounter(buffer, nonceOff))) {
+                if (!forward.window().accept(forward.openCounter(buffer, nonceOff))) {
                     replays++;
                     return OnionVerdict.DROP;
                 }
@@ -196,6 +196,19 @@ public final class OnionLayers {
             System.arraycopy(buffer, nonceOff, nonce, 0, N);
             backward.xorLayer(buffer, cellOffset + BODY, nonce, 0);
             backward.permute(nonce, 0, buffer, nonceOff);
+        }
+
+        @Override
+        public int cipherCount() {
+            return forward.cipherCount() + backward.cipherCount();
+        }
+
+        @Override
+        public boolean releaseIdleCiphers() {
+            // Both, always: each call must clear the other's mark too.
+            boolean f = forward.releaseIfIdle();
+            boolean b = backward.releaseIfIdle();
+            return f | b;
         }
 
         @Override

@@ -22,6 +22,17 @@ public interface OnionRelay {
      */
     void originateBackward(byte[] buffer, int cellOffset);
 
+    /**
+     * Upkeep for memory, called periodically (e.g. every few seconds) on the owning thread: a
+     * direction that carried no cell since the previous call drops its AES instances (about
+     * 0.7 KB each; made again, once, by its next cell). Keys, counters and replay window stay, so
+     * nothing a later cell needs is lost. Returns true if anything was dropped.
+     */
+    boolean releaseIdleCiphers();
+
+    /** The AES instances this hop holds now, both directions (inspection: status and tests). */
+    int cipherCount();
+
     /** Forward cells dropped because nothing recognised them at the last hop (tampering). */
     long integrityFailures();
 

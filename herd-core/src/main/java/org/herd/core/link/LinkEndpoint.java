@@ -133,7 +133,7 @@ public final class LinkEndpoint implements AutoCloseable {
         this.listener = listener;
         this.defaultCellHandler = cellHandler;
         // JCA crypto: SunJCE AES-GCM is about 5x faster per record than BC's own (DESIGN §9).
-        this.crypto = new JcaTlsCryptoProvider().create(config.random());
+        this.crypto = new HerdTlsCryptoProvider().create(config.random());
         this.dtlsIdentity = new DtlsIdentity(crypto, identity, config.clock());
         this.verifier = new DTLSVerifier(crypto);
         this.ownsReactor = shared == null;

@@ -2,6 +2,7 @@ package org.herd.core.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,80 @@ class OnionLayersTest {
             }
         }
         assertEquals(0, c.client.integrityFailures());
+    }
+
+    /** One forward cell to the last hop and one backward cell from it, checked end to end. */
+    private void roundTripToLastHop(Circuit c) {
+        int last = c.relays.length - 1;
+        byte[] cell = plaintextCell();
+        byte[] expected = payload(cell);
+        c.client.encryptForward(cell, 0, last);
+        for (int i = 0; i < last; i++) {
+            assertEquals(OnionVerdict.FORWARD, c.relays[i].processForward(cell, 0, false));
+        }
+        assertEquals(OnionVerdict.RECOGNIZED, c.relays[last].processForward(cell, 0, true));
+        assertArrayEquals(expected, payload(cell));
+        cell = plaintextCell();
+        expected = payload(cell);
+        c.relays[last].originateBackward(cell, 0);
+        for (int i = last - 1; i >= 0; i--) {
+            c.relays[i].processBackward(cell, 0);
+        }
+        assertEquals(last, c.client.decryptBackward(cell, 0));
+        assertArrayEquals(expected, payload(cell));
+    }
+
+    /**
+     * Each hop makes only the AES instances its role uses: an interior hop's backward layer
+     * computes no MAC (body and nonce only), the last hop's forward layer no nonce permutation.
+     */
+    @Test
+    void hopsMakeOnlyTheCiphersTheirRoleUses() {
+        Circuit c = new Circuit(2);
+        for (OnionRelay r : c.relays) {
+            assertEquals(0, r.cipherCount(), "nothing before the first cell");
+        }
+        roundTripToLastHop(c);
+        // interior: forward body + MAC (the recognized pre-check) + nonce; backward body + nonce
+        assertEquals(5, c.relays[0].cipherCount());
+        // last hop: forward body + MAC + seal open; backward body + MAC + seal + nonce
+        assertEquals(7, c.relays[1].cipherCount());
+    }
+
+    /**
+     * A hop whose circuit carried no cell between two upkeep calls drops its AES instances; the
+     * next cells make them again and still cross both ways, and the replay window survives the
+     * release (a cell recorded before it is still refused after it).
+     */
+    @Test
+    void idleLayersDropTheirCiphersAndKeepWorking() {
+        Circuit c = new Circuit(3);
+        byte[] recorded = plaintextCell();
+        c.client.encryptForward(recorded, 0, 2);
+        byte[] replay = recorded.clone();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i == 2 ? OnionVerdict.RECOGNIZED : OnionVerdict.FORWARD, c.relays[i].processForward(recorded, 0, i == 2));
+        }
+        roundTripToLastHop(c);
+        for (OnionRelay r : c.relays) {
+            int made = r.cipherCount();
+            assertTrue(made > 0);
+            assertFalse(r.releaseIdleCiphers(), "cells went through since the last upkeep");
+            assertEquals(made, r.cipherCount());
+        }
+        for (OnionRelay r : c.relays) {
+            assertTrue(r.releaseIdleCiphers(), "no cell since the last upkeep");
+            assertEquals(0, r.cipherCount());
+            assertFalse(r.releaseIdleCiphers(), "nothing left to drop");
+        }
+        roundTripToLastHop(c);
+        assertTrue(c.relays[2].cipherCount() > 0);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(OnionVerdict.FORWARD, c.relays[i].processForward(replay, 0, false));
+        }
+        assertEquals(OnionVerdict.DROP, c.relays[2].processForward(replay, 0, true));
+        assertEquals(1, c.relays[2].replaysDropped());
+        assertEquals(0, c.relays[2].integrityFailures());
     }
 
     /** Snapshots of a forward cell to {@code target} on each link: index l = as hop l receives it. */
@@ -399,7 +474,7 @@ class OnionLayersTest {
         byte[] material = new byte[HopKeys.MATERIAL_SIZE];
         rng.nextBytes(material);
         HopKeys keys = HopKeys.fromKeyMaterial(material);
-        LayerCipher layer = new LayerCipher(keys, true);
+        LayerCipher layer = new LayerCipher(keys, true, true);
         byte[] nonce = new byte[16];
         rng.nextBytes(nonce);
         Bytes.putLong(nonce, 8, -3L); // the low half wraps inside the 15 blocks
@@ -418,7 +493,7 @@ class OnionLayersTest {
         byte[] material = new byte[HopKeys.MATERIAL_SIZE];
         rng.nextBytes(material);
         HopKeys keys = HopKeys.fromKeyMaterial(material);
-        LayerCipher layer = new LayerCipher(keys, false);
+        LayerCipher layer = new LayerCipher(keys, false, false);
         byte[] nonce = new byte[16];
         byte[] body = new byte[RelayCell.BODY_SIZE];
         rng.nextBytes(nonce);
