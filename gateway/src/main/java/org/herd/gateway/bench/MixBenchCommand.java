@@ -56,9 +56,10 @@ import picocli.CommandLine.Option;
  * {@code mix_cpu_percent} (user+system time of the Mix process alone from /proc over the window,
  * % of one core), {@code cells_per_second} (datagrams the Mix received + sent per second, each
  * one cell), {@code late_slots} (the Mix's slot scheduler, in the window), {@code heap_mb} (the
- * Mix's live heap after a GC at the end) and {@code heap_kb_per_client} (minus the same Mix's live
- * heap once the clients have stopped and their links and circuits are gone, per client; the heap
- * before any client linked is printed too); as baselines of the same run: the bare UDP
+ * Mix's live heap after a GC at the end, calls carrying frames) and {@code heap_kb_per_client}
+ * (minus the same Mix's live heap once every other pair of clients has stopped and its links and
+ * circuits are gone, per client stopped; the heap before any client linked and after all left are
+ * printed too); as baselines of the same run: the bare UDP
  * send+receive cost (and half of it, the bare cost of one datagram, against which the Mix's CPU
  * per cell is compared: each cell the Mix counts is one datagram, sent or received), the client simulator's CPU and the load average. Progress goes to standard
  * error; the last line on standard output is one JSON object ({@code --json}). Every child stops
@@ -317,9 +318,32 @@ public final class MixBenchCommand implements Callable<Integer> {
         sim.send("mute");
         Thread.sleep(1000);
         String end = sim.request("status", "status", 10_000);
-        String heap = mix.request("status gc", "status", 30_000);
-        if (end == null || heap == null) {
+        if (end == null) {
             return "error: no final status";
+        }
+        // Heap per client: the warm Mix's live heap with all N clients, their calls carrying
+        // frames, against the same with every other pair gone (half the calls, half the chaff-only
+        // clients), after their links closed and their circuits were torn down. Both points carry
+        // the same per-Mix fixed costs (code paths, buffers, caches warmed by traffic), which a
+        // comparison with the Mix before any client or after all left would count per client.
+        sim.send("unmute");
+        Thread.sleep(1000);
+        String heap = liveHeap(mix);
+        String stopped = sim.request("stop-half", "stopped-half", 30_000);
+        if (heap == null || stopped == null) {
+            return "error: no heap status, or the simulator did not stop half of its clients";
+        }
+        long kept = clients - (long) number(stopped, "stopped");
+        String half = null;
+        for (int i = 0; i < 40 && (half == null || classLinks(half, "client") > kept); i++) {
+            Thread.sleep(250);
+            half = mix.request("status", "status", 10_000);
+        }
+        Thread.sleep(1000);
+        half = liveHeap(mix);
+        sim.send("mute");
+        if (half == null || classLinks(half, "client") > kept) {
+            return "error: the Mix still holds the links of the clients that stopped";
         }
         // The same Mix once the clients have gone (their links closed, circuits torn down): the
         // per-client heap is the difference, both taken from the warmed-up process.
@@ -335,13 +359,29 @@ public final class MixBenchCommand implements Callable<Integer> {
         if (left == null || classLinks(left, "client") > 0) {
             return "error: the Mix still holds client links after the clients stopped";
         }
-        return json(new Window(m0, m1, s0, s1, end, bare, heap, left, socket1[1] - socket0[1], socket1[0], mixCpu1 - mixCpu0, simCpu1 - simCpu0, t1 - t0, load0, load1),
+        return json(new Window(m0, m1, s0, s1, end, bare, heap, half, kept, left, socket1[1] - socket0[1], socket1[0], mixCpu1 - mixCpu0, simCpu1 - simCpu0, t1 - t0, load0, load1),
                 calls, linkRate, baselineMicros, linkSeconds);
+    }
+
+    /**
+     * The Mix's {@code status gc} line with the least live heap of three in a row: an object
+     * that is briefly live when one collection runs (a class-loading buffer, a status snapshot)
+     * is not counted as the Mix's state.
+     */
+    private static String liveHeap(BenchChild mix) throws IOException, InterruptedException {
+        String least = null;
+        for (int i = 0; i < 3; i++) {
+            String s = mix.request("status gc", "status", 30_000);
+            if (s != null && (least == null || number(s, "heap_used_bytes") < number(least, "heap_used_bytes"))) {
+                least = s;
+            }
+        }
+        return least;
     }
 
     /** Status lines and measurements of the window. */
     private record Window(String mix0, String mix1, String sim0, String sim1, String simEnd, String heapBare, String heapEnd,
-            String heapLeft, long socketDrops, long socketQueueBytes,
+            String heapHalf, long keptClients, String heapLeft, long socketDrops, long socketQueueBytes,
             long mixCpuNanos, long simCpuNanos, long wallNanos, double load0, double load1) {
     }
 
@@ -356,6 +396,7 @@ public final class MixBenchCommand implements Callable<Integer> {
         double heapMb = number(w.heapEnd(), "heap_used_bytes") / 1e6;
         double heapBareMb = number(w.heapBare(), "heap_used_bytes") / 1e6;
         double heapLeftMb = number(w.heapLeft(), "heap_used_bytes") / 1e6;
+        double heapHalfMb = number(w.heapHalf(), "heap_used_bytes") / 1e6;
         double framesSent = number(w.simEnd(), "frames_sent");
         double framesReceived = number(w.simEnd(), "frames_received");
         double windowFramesSent = number(w.sim1(), "frames_sent") - number(w.sim0(), "frames_sent");
@@ -369,7 +410,7 @@ public final class MixBenchCommand implements Callable<Integer> {
                 + "\"late_slots\":%d,\"late_slots_by_class\":%s,\"skipped_slots\":%d,\"mix_send_drops\":%d,"
                 + "\"mix_forward_drops\":%d,\"mix_backward_drops\":%d,\"mix_circuits\":%d,"
                 + "\"heap_mb\":%.2f,\"heap_mb_before_clients\":%.2f,\"heap_mb_after_clients_left\":%.2f,"
-                + "\"heap_kb_per_client\":%.2f,"
+                + "\"heap_mb_half_clients\":%.2f,\"heap_half_clients\":%d,\"heap_kb_per_client\":%.2f,"
                 + "\"frames_sent\":%d,\"frames_received\":%d,\"frames_corrupted\":%d,\"frames_lost_percent\":%.3f,"
                 + "\"window_frames_sent\":%d,\"window_frames_received\":%d,\"delay_ms_p50\":%.2f,\"delay_ms_p99\":%.2f,"
                 + "\"client_sim_cpu_percent\":%.1f,\"client_sim_late_slots\":%d,\"mix_cpu_vs_client_sim_cpu\":%.3f,"
@@ -381,7 +422,8 @@ public final class MixBenchCommand implements Callable<Integer> {
                 usPerCell / (baselineMicros / 2),
                 (long) delta(w, "late_slots"), lateByClass(w), (long) delta(w, "skipped_slots"), (long) delta(w, "send_drops"),
                 (long) delta(w, "forward_drops"), (long) delta(w, "backward_drops"), (long) number(w.mix1(), "circuits"),
-                heapMb, heapBareMb, heapLeftMb, (heapMb - heapLeftMb) * 1000 / clients,
+                heapMb, heapBareMb, heapLeftMb, heapHalfMb, w.keptClients(),
+                (heapMb - heapHalfMb) * 1000 / Math.max(1, clients - w.keptClients()),
                 (long) framesSent, (long) framesReceived, (long) number(w.simEnd(), "frames_corrupted"),
                 framesSent == 0 ? 100.0 : Math.max(0, 100.0 * (framesSent - framesReceived) / framesSent),
                 (long) windowFramesSent, (long) windowFramesReceived, number(w.sim1(), "delay_ms_p50"),

@@ -266,6 +266,21 @@ public final class MixClientsCommand implements Callable<Integer> {
                         }
                     }
                 }
+                case "stop-half" -> {
+                    // Every other pair of clients (both parties of every other call, and as many
+                    // chaff-only clients) leaves: the Mix's heap with the rest is the bench's
+                    // second point for its per-client figure.
+                    int stopped = 0;
+                    for (Sim s : sims) {
+                        ClientNode n = s.node;
+                        if ((s.index / 2) % 2 == 1 && n != null) {
+                            s.node = null;
+                            n.close();
+                            stopped++;
+                        }
+                    }
+                    proc.emit("{\"event\":\"stopped-half\",\"stopped\":" + stopped + "}");
+                }
                 case "mute" -> muted = true;
                 case "unmute" -> muted = false;
                 case "status" -> proc.emit(status(sims.size()));

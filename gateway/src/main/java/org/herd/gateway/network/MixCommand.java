@@ -176,13 +176,24 @@ public final class MixCommand implements Callable<Integer> {
      * link counters (datagrams in/out of its socket; after the handshakes every datagram is one
      * cell), slots, late and skipped slots and send drops, of all links and per link class (links
      * up now), read in one task on the Mix's loop. With {@code gc},
-     * {@link System#gc()} runs first, so {@code heap_used_bytes} is the live heap.
+     * {@link System#gc()} runs first, and {@code heap_used_bytes} is the heap in use right after that
+     * collection (the pools' collection usage: what the loops allocate after it is not counted).
      */
-    static String status(MixNode node, boolean gc) {
-        if (gc) {
-            System.gc();
+    /** Runs {@link System#gc()} and returns the heap in use right after it (every heap pool's collection usage). */
+    private static long liveHeapAfterGc() {
+        System.gc();
+        long heap = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            var after = pool.getCollectionUsage();
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && after != null) {
+                heap += after.getUsed();
+            }
         }
-        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return heap;
+    }
+
+    static String status(MixNode node, boolean gc) {
+        long heap = gc ? liveHeapAfterGc() : java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
         var links = node.links();

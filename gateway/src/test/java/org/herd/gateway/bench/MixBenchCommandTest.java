@@ -100,6 +100,13 @@ class MixBenchCommandTest {
         assertTrue(number(json, "baseline_udp_send_receive_us") > 0, json);
         assertTrue(number(json, "heap_mb") > 0 && number(json, "heap_mb_after_clients_left") > 0, json);
         assertTrue(Double.isFinite(number(json, "heap_kb_per_client")), json);
+        // The per-client heap's second point: every other pair of clients (indexes 2, 3, 6, 7, ...) left.
+        long stoppedPairs = 0;
+        for (int i = 0; i < CLIENTS; i++) {
+            stoppedPairs += (i / 2) % 2;
+        }
+        assertEquals(CLIENTS - stoppedPairs, number(json, "heap_half_clients"), json);
+        assertTrue(number(json, "heap_mb_half_clients") > 0, json);
         assertTrue(number(json, "late_slots") >= 0 && number(json, "load_average_end") >= 0, json);
 
         // Four children (directory, two Mixes, the client simulator), all gone; the state directory too.
