@@ -57,6 +57,8 @@ public final class NodeLinks implements AutoCloseable {
     /** Silence allowed on a new link before its first datagram after the handshake. */
     public static final long FIRST_DATAGRAM_MILLIS = 10_000;
     private static final long SILENCE_CHECK_MILLIS = 250;
+    /** Period of the payload-ring upkeep: a ring idle for 5–10 s is dropped. */
+    public static final long QUEUE_UPKEEP_MILLIS = 5000;
 
     /** What the node does with its links; every method on the event loop. */
     public interface Handler {
@@ -93,6 +95,7 @@ public final class NodeLinks implements AutoCloseable {
     /** Periodic tasks, cancelled on close (a shared loop keeps running). */
     private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
     private long silentLinks;
+    private long queuesReleased;
     private int nextPeer;
     private long sendDrops;
     private long dialFailures;
@@ -155,6 +158,7 @@ public final class NodeLinks implements AutoCloseable {
         }
         links.tasks.add(links.loop().scheduleAtFixedRate(links::redial, 0, REDIAL_MILLIS, TimeUnit.MILLISECONDS));
         links.every(SILENCE_CHECK_MILLIS, links::closeSilentLinks);
+        links.every(QUEUE_UPKEEP_MILLIS, links::releaseIdleQueues);
         return links;
     }
 
@@ -212,6 +216,24 @@ public final class NodeLinks implements AutoCloseable {
         paced.detach(byPeer[peer]);
         byPeer[peer] = null;
         handler.linkDown(peer, identities[peer], reason);
+    }
+
+    /**
+     * Drops the payload ring of every link that carried no payload since the previous call
+     * ({@link org.herd.core.sched.LinkSender#releaseIdleQueue}; this loop is the links' producer).
+     */
+    private void releaseIdleQueues() {
+        for (int p = 0; p < nextPeer; p++) {
+            PacedLinks.Paced paced = byPeer[p];
+            if (paced != null && paced.sender().releaseIdleQueue()) {
+                queuesReleased++;
+            }
+        }
+    }
+
+    /** Payload rings dropped by the memory upkeep ({@link #QUEUE_UPKEEP_MILLIS}). */
+    public long queuesReleased() {
+        return queuesReleased;
     }
 
     /** Closes every link silent for {@link #SILENCE_MILLIS}; its down event follows. */

@@ -23,7 +23,9 @@ import org.herd.core.wire.CellCommand;
  * <p>Every byte is defined: the public prototype sent uninitialised memory in chaff (DESIGN.md
  * §3), which can leak process memory. The filler does not need to be random for secrecy (the
  * DTLS AEAD encrypts the whole cell); a seeded filler is offered for tests that want to tell two
- * links' chaff apart. One buffer per link is allocated up front and rewritten in place.
+ * links' chaff apart. The all-zero Chaff of every link on a thread is written into one buffer
+ * per thread (a Mix has one link per client: 272 bytes each saved); a seeded filler has its
+ * own buffer. Either is rewritten in place.
  */
 public final class ChaffSource {
 
@@ -32,27 +34,39 @@ public final class ChaffSource {
     /** Offset of the filler in the cell. */
     public static final int FILLER_OFFSET = SEQUENCE_OFFSET + 8;
 
-    private final byte[] cell = new byte[Cell.SIZE];
+    /** The all-zero-filler Chaff cell of each thread; only the sequence number differs per link. */
+    private static final ThreadLocal<byte[]> ZERO_FILLER = ThreadLocal.withInitial(ChaffSource::paddingCell);
+
+    /** This link's own cell if its filler is not zero, else null (the thread's cell is used). */
+    private final byte[] own;
     private long nextSequence;
 
     /** Chaff with an all-zero filler. */
     public ChaffSource() {
-        new Cell().wrap(cell, 0).clear().circuitId(0).command(CellCommand.PADDING);
+        this.own = null;
     }
 
     /** Chaff whose filler is drawn once from {@code filler} (e.g. a seeded generator in tests). */
     public ChaffSource(RandomGenerator filler) {
-        this();
+        this.own = paddingCell();
         for (int i = FILLER_OFFSET; i < Cell.SIZE; i++) {
-            cell[i] = (byte) filler.nextInt(256);
+            own[i] = (byte) filler.nextInt(256);
         }
     }
 
+    private static byte[] paddingCell() {
+        byte[] cell = new byte[Cell.SIZE];
+        new Cell().wrap(cell, 0).clear().circuitId(0).command(CellCommand.PADDING);
+        return cell;
+    }
+
     /**
-     * Writes the next sequence number into the Chaff cell and returns its buffer (offset 0).
-     * The buffer is reused: it is valid until the next call.
+     * Writes the next sequence number into a Chaff cell and returns its buffer (offset 0). The
+     * buffer is reused (by every zero-filler link on this thread): it is valid until the next
+     * call of any of them on this thread.
      */
     public byte[] next() {
+        byte[] cell = own != null ? own : ZERO_FILLER.get();
         Bytes.putLong(cell, SEQUENCE_OFFSET, nextSequence++);
         return cell;
     }

@@ -46,6 +46,8 @@ public final class LinkSender {
     // carries Chaff — most client links, most of the time — holds no ring (2 KB at 8 cells).
     private byte[] ring;
     private long[] offeredAtNanos;
+    /** Producer only: an offer since the last {@link #releaseIdleQueue()}. */
+    private boolean offeredSinceUpkeep;
     private final int mask;
     /** Cells the queue may hold now: one tick at the current rate, within [minimum, ring size]. */
     private volatile int limit;
@@ -107,6 +109,7 @@ public final class LinkSender {
             droppedCells.increment();
             return false;
         }
+        offeredSinceUpkeep = true;
         if (ring == null) {
             ring = new byte[(mask + 1) * Cell.SIZE];
             offeredAtNanos = new long[mask + 1];
@@ -115,6 +118,29 @@ public final class LinkSender {
         System.arraycopy(src, off, ring, index * Cell.SIZE, Cell.SIZE);
         offeredAtNanos[index] = nowNanos;
         TAIL.setRelease(this, t + 1);
+        return true;
+    }
+
+    /**
+     * Memory upkeep, from the producer thread only, every few seconds: drops the payload ring
+     * (2 KB at 8 cells) if nothing was offered since the previous call and the slots have sent
+     * every queued cell; the next offer makes it again. A client link carries payload only around
+     * its registrations and calls, so between them it holds no ring. Safe against the slot
+     * thread: that reads the ring only for a cell it sees published after the ring was made, and
+     * an empty queue (head = tail, read with acquire) means it has finished with every cell.
+     *
+     * @return true if the ring was dropped
+     */
+    public boolean releaseIdleQueue() {
+        if (offeredSinceUpkeep) {
+            offeredSinceUpkeep = false;
+            return false;
+        }
+        if (ring == null || (long) HEAD.getAcquire(this) != (long) TAIL.getOpaque(this)) {
+            return false;
+        }
+        ring = null;
+        offeredAtNanos = null;
         return true;
     }
 

@@ -233,6 +233,41 @@ class SlotSchedulerTest {
         assertEquals(1, sent, "the payload cell left through the lazily made ring");
     }
 
+    /** Cells of {@code tx} that carry payload number {@code n}. */
+    private static long payloadsNumbered(RecordingTransmitter tx, int n) {
+        return tx.cells.stream().filter(c -> new Cell().wrap(c, 0).command() == CellCommand.RELAY
+                && Bytes.getInt(c, Cell.PAYLOAD_OFFSET) == n).count();
+    }
+
+    /**
+     * The upkeep drops the ring of a link that was offered nothing since the previous upkeep and
+     * has sent every queued cell; never a ring with a cell still queued; the next offer makes a
+     * new one and its cell leaves intact.
+     */
+    @Test
+    void anIdleRingIsDroppedByTheUpkeepAndMadeAgainByTheNextOffer() {
+        RateClass rc = scheduler.newRateClass("client", 1);
+        RecordingTransmitter tx = new RecordingTransmitter(clock);
+        LinkSender link = scheduler.addLink(rc, tx);
+        assertTrue(link.offer(payloadCell(1), 0, clock.nanoTime()));
+        assertTrue(link.offer(payloadCell(2), 0, clock.nanoTime()));
+        assertFalse(link.releaseIdleQueue(), "offered since the last upkeep");
+        assertFalse(link.releaseIdleQueue(), "cells still queued");
+        assertTrue(link.holdsRing());
+        runUntil(scheduler, 3 * TICK);
+        assertEquals(1, payloadsNumbered(tx, 1));
+        assertEquals(1, payloadsNumbered(tx, 2), "the queued cells left through the kept ring");
+        assertTrue(link.releaseIdleQueue(), "idle and empty");
+        assertFalse(link.holdsRing());
+        assertFalse(link.releaseIdleQueue(), "nothing left to drop");
+        runUntil(scheduler, 6 * TICK);
+        assertTrue(link.offer(payloadCell(3), 0, clock.nanoTime()));
+        assertTrue(link.holdsRing());
+        runUntil(scheduler, 9 * TICK);
+        assertEquals(1, payloadsNumbered(tx, 3), "the next payload cell left through a new ring");
+        assertEquals(3, link.payloadCellsSent());
+    }
+
     @Test
     void aFastClassQueuesOneTickOfCellsAndFollowsItsRate() {
         RateClass mixLinks = scheduler.newRateClass("intra-zone-mix", 140, 256);
