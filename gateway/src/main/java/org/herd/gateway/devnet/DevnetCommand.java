@@ -52,7 +52,8 @@ import picocli.CommandLine.Option;
  * one_way_delay_ms_p50/p99, added_delay_ms_p50, loss_percent, r_factor, mos; with relays and
  * {@code --seconds} ≥ 3 also wire_idle_datagrams_per_s, wire_call_datagrams_per_s and
  * wire_datagram_sizes: what an observer of the inter-zone links sees for 2 s before and during the
- * call — the same rate and one datagram size if constant rate holds); exit status 0 only
+ * call (datagrams per second: the median of 250 ms bins)
+ * — the same rate and one datagram size if constant rate holds); exit status 0 only
  * if the call was established, frames arrived and none was corrupted.
  */
 @Command(name = "devnet", mixinStandardHelpOptions = true,
@@ -357,6 +358,14 @@ public final class DevnetCommand implements Callable<Integer> {
      * Watches the inter-zone links (the relays) for {@code millis}: what a passive observer of
      * those links sees (§3.1). Null when there are no relays (no --zone-delay-ms).
      */
+    /** Bin of {@link #observeWire}: datagrams per bin, the median bin scaled to a second. */
+    private static final long WIRE_BIN_MILLIS = 250;
+
+    /**
+     * Datagrams per second on the inter-zone links over {@code millis}: the median of its
+     * {@link #WIRE_BIN_MILLIS} bins, so that a process stalled on a loaded machine and catching
+     * up its missed slots back to back (one short bin, one long) does not move the figure.
+     */
     private Wire observeWire(long millis) throws InterruptedException {
         if (relays.isEmpty()) {
             return null;
@@ -365,18 +374,25 @@ public final class DevnetCommand implements Callable<Integer> {
             r.clearObservations();
             r.recording(true);
         }
+        long start = System.nanoTime();
         Thread.sleep(millis);
-        long count = 0;
+        int bins = (int) (millis / WIRE_BIN_MILLIS);
+        long[] perBin = new long[bins];
         java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>();
         for (ImpairmentRelay r : relays) {
             r.recording(false);
             for (ImpairmentRelay.Observation o : r.observations()) {
-                count++;
+                long bin = (o.nanoTime() - start) / TimeUnit.MILLISECONDS.toNanos(WIRE_BIN_MILLIS);
+                if (bin >= 0 && bin < bins) {
+                    perBin[(int) bin]++;
+                }
                 sizes.add(o.size());
             }
             r.clearObservations();
         }
-        return new Wire(count * 1000.0 / millis, sizes);
+        java.util.Arrays.sort(perBin);
+        double median = bins % 2 == 1 ? perBin[bins / 2] : (perBin[bins / 2 - 1] + perBin[bins / 2]) / 2.0;
+        return new Wire(median * 1000.0 / WIRE_BIN_MILLIS, sizes);
     }
 
     private static String wireJson(Wire idle, Wire during) {
