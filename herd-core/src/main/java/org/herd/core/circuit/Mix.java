@@ -627,8 +627,9 @@ public final class Mix {
                 sendBackward(e, RelayCommand.REGISTERED,
                         new ControlMessages.Registered(ControlMessages.STATUS_BAD_REQUEST).encode());
             } else if (rc == RelayCommand.LOOKUP) {
-                sendBackward(e, RelayCommand.ANSWER,
-                        ControlMessages.Answer.refused(ControlMessages.STATUS_BAD_REQUEST).encode());
+                // Echo the request id if there is one, so that the caller sees BAD_REQUEST at once.
+                long id = message.length >= Long.BYTES ? Bytes.getLong(message, 0) : ControlMessages.NO_REQUEST_ID;
+                sendBackward(e, RelayCommand.ANSWER, ControlMessages.Answer.refused(id, ControlMessages.STATUS_BAD_REQUEST).encode());
             }
         }
     }

@@ -430,4 +430,24 @@ class RetransmissionTest {
         assertEquals(2, n.alice().client.counters().staleAnswers());
         assertEquals(Call.State.ACTIVE, second.state());
     }
+
+    /** A LOOKUP the rendezvous Mix cannot decode, but whose request id it can read, is refused at once under that id. */
+    @Test
+    void anUndecodableLookupIsRefusedUnderItsOwnRequestId() throws Exception {
+        Net n = net("badLookup");
+        TestNet t = n.t();
+        t.holdDirectoryReplies = true;
+        Call call = n.alice().client.call(n.bob().certificate());
+        t.net.run();
+        assertEquals(Call.State.LOOKING_UP, call.state());
+        Circuit out = n.alice().client.outboundCircuit("alpha");
+        long r1Malformed = n.m1().mix().counters().malformedMessages();
+        byte[] bad = new byte[9]; // the call's id, then a zone length of 0: not a LOOKUP
+        org.herd.core.wire.Bytes.putLong(bad, 0, call.lookupId);
+        out.sendControl(RelayCommand.LOOKUP, out.lastHopIndex(), bad);
+        t.net.run();
+        assertEquals(r1Malformed + 1, n.m1().mix().counters().malformedMessages());
+        assertEquals(Call.State.ENDED, call.state(), "refused at once, not left to time out");
+        assertEquals(0, n.alice().client.counters().staleAnswers());
+    }
 }
