@@ -485,15 +485,7 @@ public final class MixNode implements AutoCloseable {
 
     /** Client links up now: every attached link whose peer is neither a Mix nor a directory (event loop). */
     private int clientLinks() {
-        int n = 0;
-        for (org.herd.core.link.PacedLinks.Paced p : links.paced().attached()) {
-            IdentityPublicKey id = p.link().peerIdentity();
-            // This node's links only (on shared loops the pacing also carries other nodes' links).
-            if (links.peerOf(id) >= 0 && kind(id).equals("client")) {
-                n++;
-            }
-        }
-        return n;
+        return links.countLinks(id -> kind(id).equals("client"));
     }
 
     /**

@@ -131,6 +131,8 @@ public final class ZoneDirectoryNode implements AutoCloseable {
         IdentityPublicKey cursor;
         boolean storeExhausted;
         long nextSweepMillis;
+        /** JOIN certificates were dropped during this sweep (some behind its cursor): sweep again at once after it. */
+        boolean sweepAgain;
         long certificatesPushed;
         long sweeps;
 
@@ -141,6 +143,7 @@ public final class ZoneDirectoryNode implements AutoCloseable {
 
         void startSweep() {
             sweeping = true;
+            sweepAgain = false;
             cursor = null;
             storeExhausted = false;
             batch.clear();
@@ -161,6 +164,7 @@ public final class ZoneDirectoryNode implements AutoCloseable {
     /** Certificates JOINs issued, with the polls left on which they are pushed again. */
     private final List<Pending> joined = new ArrayList<>();
     private long pages;
+    private long taskFailures;
     private long documentsPushed;
     private long proposalsSent;
     private long proposalsAccepted;
@@ -213,8 +217,10 @@ public final class ZoneDirectoryNode implements AutoCloseable {
         };
         this.server = DirectoryLinkServer.start(s.link(), s.key(), s.listen(), s.allMixes(), s.openToClients(), s.rate(),
                 handler(), clock, serverEvents);
-        server.links().every(s.pollMillis(), () -> poll(s.zoneMixes()));
-        server.links().every(PUMP_MILLIS, this::pump);
+        // A repeating task that throws is never run again: a failure (e.g. the store busy) is
+        // counted and the next run tries again.
+        server.links().every(s.pollMillis(), () -> guarded(() -> poll(s.zoneMixes())));
+        server.links().every(PUMP_MILLIS, () -> guarded(this::pump));
     }
 
     /**
@@ -305,15 +311,28 @@ public final class ZoneDirectoryNode implements AutoCloseable {
         }
     }
 
-    /** Pushes the certificate a JOIN response issued to the zone's Mixes now and on the next polls. */
+    /** Runs {@code task}; a runtime failure is counted ({@link #taskFailures()}), not thrown out of the loop's timer. */
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            taskFailures++;
+        }
+    }
+
+    /** Poll or pump runs that failed (a store error, say) and were retried on their next tick. */
+    public long taskFailures() {
+        return server.links().call(() -> taskFailures);
+    }
+
+    /** Pushes the certificate a JOIN response issued to the zone's Mixes by the next pump and on the next polls. */
     private void remember(byte[] joinResponse) {
         try {
             DirectoryResponse r = DirectoryMessages.decodeResponse(joinResponse);
             if (r.isOk()) {
                 byte[] cert = DirectoryResponse.JoinResult.decode(r.body()).clientCertificate();
                 joined.add(new Pending(zone, cert, new int[] {PROPOSAL_REPEATS - 1}));
-                offerFresh(cert);
-                pump();
+                offerFresh(cert); // the pump (every PUMP_MILLIS) sends it; the JOIN's answer does not wait on the store
             }
         } catch (DirectoryProtocolException e) {
             // Our own service's response: cannot happen; nothing to remember.
@@ -325,10 +344,18 @@ public final class ZoneDirectoryNode implements AutoCloseable {
             if (!o.zoneMix) {
                 continue;
             }
+            if (o.fresh.contains(certificate)) {
+                continue; // the same JOIN's repeat while its first copy still waits
+            }
             if (o.fresh.size() >= MAX_FRESH) {
                 // A burst of JOINs larger than the link drains: the store has every one of them.
+                // A sweep under way goes on from its cursor; a whole new one follows it at once.
                 o.fresh.clear();
-                o.startSweep();
+                if (o.sweeping) {
+                    o.sweepAgain = true;
+                } else {
+                    o.startSweep();
+                }
             } else {
                 o.fresh.add(certificate);
             }
@@ -405,7 +432,8 @@ public final class ZoneDirectoryNode implements AutoCloseable {
                     // Every valid certificate was pushed: the next sweep a while from now.
                     o.sweeping = false;
                     o.sweeps++;
-                    o.nextSweepMillis = now + RESWEEP_MILLIS;
+                    o.nextSweepMillis = o.sweepAgain ? now : now + RESWEEP_MILLIS;
+                    o.sweepAgain = false;
                     break;
                 }
                 if (r.expiresAtMillis() - now <= 0) {

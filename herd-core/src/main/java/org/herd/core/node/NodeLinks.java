@@ -231,6 +231,18 @@ public final class NodeLinks implements AutoCloseable {
         }
     }
 
+    /** This node's links up whose peer satisfies {@code which} (loop only; a shared loop's other nodes are not counted). */
+    public int countLinks(java.util.function.Predicate<IdentityPublicKey> which) {
+        int n = 0;
+        for (int p = 0; p < nextPeer; p++) {
+            PacedLinks.Paced paced = byPeer[p];
+            if (paced != null && which.test(paced.link().peerIdentity())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Payload rings dropped by the memory upkeep ({@link #QUEUE_UPKEEP_MILLIS}). */
     public long queuesReleased() {
         return queuesReleased;

@@ -10,12 +10,12 @@ import org.herd.core.wire.Cell;
  * queue, its {@link ChaffSource}, its counters. Created by {@link SlotScheduler#addLink}.
  *
  * <p><b>Payload queue.</b> A bounded ring of {@link Cell#SIZE}-byte buffers, made by the first
- * payload cell and kept. {@link #offer(byte[], int, long)} copies a cell in (no allocation after
+ * payload cell and dropped again when idle ({@link #releaseIdleQueue()}). {@link #offer(byte[], int, long)} copies a cell in (no allocation after
  * the first); a full queue drops the cell and counts it: a voice system must not turn congestion
  * into delay, and the queue bound ({@link #queueCapacity()}: one tick at the current rate, at
  * least the scheduler's minimum) is the per-hop queueing-delay bound (capacity × 20/m ms). The ring is single-producer/single-consumer:
- * one thread at a time offers (the circuit layer, on the scheduler's thread or another one), the
- * scheduler's thread takes. The head cell leaves in the next slot of the link that fires after it
+ * one producer thread, always the same, offers and runs {@link #releaseIdleQueue()} (the circuit
+ * layer, on the scheduler's thread or another one), the scheduler's thread takes. The head cell leaves in the next slot of the link that fires after it
  * was offered; every slot without payload carries Chaff.
  *
  * <p>The slot position (tick, slot index, rate of that tick, deadline) and the counters are
@@ -122,7 +122,7 @@ public final class LinkSender {
     }
 
     /**
-     * Memory upkeep, from the producer thread only, every few seconds: drops the payload ring
+     * Memory upkeep, from the producer thread only (the one that calls {@link #offer}), every few seconds: drops the payload ring
      * (2 KB at 8 cells) if nothing was offered since the previous call and the slots have sent
      * every queued cell; the next offer makes it again. A client link carries payload only around
      * its registrations and calls, so between them it holds no ring. Safe against the slot

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,10 @@ import org.herd.core.directory.ClientCertificateRecord;
 import org.herd.core.directory.DirectoryMessages;
 import org.herd.core.directory.DirectoryRequest;
 import org.herd.core.directory.DirectoryResponse;
+import org.herd.core.directory.DirectoryService;
 import org.herd.core.directory.DirectoryStore;
+import org.herd.core.directory.DirectoryStoreException;
+import org.herd.core.directory.IssuedCertificates;
 import org.herd.core.link.LinkConfig;
 import org.herd.core.time.SystemClock;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,6 @@ class ClientCertificatePushNetworkTest {
             assertTrue(bytes > DirectoryLinkCodec.MAX_FRAGMENTS * DirectoryLinkCodec.FRAGMENT_DATA,
                     "the certificates (" + bytes + " bytes) do not fit in one directory-link message");
             // Three certificates that expired while the directory was down (real, signed by the zone).
-            Set<IdentityPublicKey> expired = new HashSet<>();
             try (DirectoryStore store = DirectoryStore.openSqlite(db, System.currentTimeMillis())) {
                 for (int i = 0; i < 3; i++) {
                     IdentityKeyPair k = IdentityKeyPair.generate(net.random);
@@ -80,7 +81,6 @@ class ClientCertificatePushNetworkTest {
                             net.now - 2 * ZoneNet.DAY, net.now - ZoneNet.DAY);
                     store.putClientCertificate(new ClientCertificateRecord(k.publicKey(), "alpha", c.address().toString(),
                             c.encoded(), c.validFrom(), c.validUntil()));
-                    expired.add(k.publicKey());
                 }
             }
 
@@ -89,8 +89,19 @@ class ClientCertificatePushNetworkTest {
                     net.zoneDescriptors("alpha"), db, SystemClock.INSTANCE, net.random);
             net.open.add(after::close);
             Set<IdentityPublicKey> mixKeys = Set.of(net.descriptors.get(0).mixKey());
-            ZoneDirectoryNode directory = ZoneDirectoryNode.start(after, new ZoneDirectoryNode.Settings(net.dirKeys[0],
-                    net.directories.get(0).address(), mixKeys, mixKeys, true, 2, 250, LinkConfig.defaults()),
+            // The store fails the first read of the push (say, the database busy): the pump's timer
+            // must survive it and the next tick read again.
+            DirectoryService svc = after.service();
+            int[] reads = {0};
+            IssuedCertificates flaky = (afterKey, limit) -> {
+                if (reads[0]++ == 0) {
+                    throw new DirectoryStoreException(DirectoryStoreException.Reason.IO, "database is locked (injected)", null);
+                }
+                return svc.validClientCertificates(afterKey, limit);
+            };
+            ZoneDirectoryNode directory = ZoneDirectoryNode.start("alpha", svc::handle, svc::onEpoch, flaky,
+                    new ZoneDirectoryNode.Settings(net.dirKeys[0], net.directories.get(0).address(), mixKeys, mixKeys,
+                            true, 2, 250, LinkConfig.defaults()),
                     SystemClock.INSTANCE, new ZoneDirectoryNode.Events() {
                     });
             net.open.add(directory);
@@ -110,6 +121,7 @@ class ClientCertificatePushNetworkTest {
             MixNode.DirectoryCounters counters = mix.directoryCounters();
             assertEquals(CLIENTS, counters.certificatesAccepted());
             assertEquals(0, counters.certificatesRefused(), "no expired (or otherwise invalid) certificate was pushed");
+            assertEquals(1, directory.taskFailures(), "the injected store failure was counted, and the push went on");
             long pages = directory.pagesPushed();
             assertTrue(pages > 3, "paged over many messages: " + pages);
             System.out.printf("ClientCertificatePushNetworkTest: %d certificates (%d bytes) in %d CLIENTS pages, "
@@ -130,7 +142,6 @@ class ClientCertificatePushNetworkTest {
             ClientNode late = client(net, fresh, joined.certificate());
             ZoneNet.await("the newly joined client links", 30_000, () -> late.links().call(late::linked));
             assertEquals(0, mix.directoryCounters().certificatesRefused(), "an expired certificate was pushed later");
-            assertEquals(3, expired.size());
         }
     }
 
