@@ -14,7 +14,10 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * Castle's certificate factory (not registered as a JVM provider). The JDK's factory keeps every
  * certificate it parses in a process-wide soft cache of up to 750 entries, about 1.5 KB each: a
  * Mix parses one per client link, so that cache alone was ≈1.5 KB per client of the Mix's heap.
- * Bouncy Castle's factory keeps nothing once the handshake state is released.
+ * Bouncy Castle's factory keeps nothing once the handshake state is released. The peer's key then
+ * comes out as a Bouncy Castle key object, which the JDK's Ed25519 signer accepts because that
+ * class implements the JDK's EdEC key interfaces (JDK 15 and later); every handshake test
+ * ({@code LinkHandshakeTest} and the rest of the link tests) runs through this provider.
  */
 final class HerdTlsCryptoProvider extends JcaTlsCryptoProvider {
 
