@@ -119,6 +119,15 @@ public final class Mix {
      */
     public static final long IDLE_SWEEP_NANOS = 5_000_000_000L;
 
+    /**
+     * A splice at this rendezvous Mix that carried no cell either way for this long (5 min: longer
+     * than any ringing, while an answered call carries a frame every 20 ms) is ended with
+     * END({@link ControlMessages#END_IDLE}) both ways: its END was lost on every copy, or a party
+     * vanished without one. Checked by the sweep of {@link #IDLE_SWEEP_NANOS}.
+     */
+    public static final long SPLICE_IDLE_NANOS = 300_000_000_000L;
+    private static final int SPLICE_IDLE_SWEEPS = (int) (SPLICE_IDLE_NANOS / IDLE_SWEEP_NANOS);
+
     private final CircuitTable table = new CircuitTable();
     private final LongMap<Circuit> own = new LongMap<>();
     private final List<Circuit> ownList = new ArrayList<>();
@@ -812,6 +821,17 @@ public final class Mix {
         return true;
     }
 
+    /** Ends every splice idle for {@link #SPLICE_IDLE_NANOS}: END(IDLE) to both sides, the splice undone. */
+    private void endIdleSplices() {
+        for (CircuitTable.Entry e : table.entries()) {
+            if (table.isSpliced(e) && e.relay().idleSweeps() >= SPLICE_IDLE_SWEEPS) {
+                counters.idleSplicesEnded++;
+                sendEnd(e, ControlMessages.END_IDLE);
+                unspliceEntry(e, ControlMessages.END_IDLE);
+            }
+        }
+    }
+
     /** Releases the admissions of splices that are gone. */
     private void releaseEndedSplices() {
         for (Iterator<Map.Entry<Long, int[]>> it = admitted.entrySet().iterator(); it.hasNext();) {
@@ -874,6 +894,7 @@ public final class Mix {
         if (now - lastIdleSweepNanos >= IDLE_SWEEP_NANOS) {
             lastIdleSweepNanos = now;
             counters.idleLayersReleased += table.releaseIdleCiphers();
+            endIdleSplices();
         }
         releaseEndedSplices();
         for (Iterator<Map.Entry<Long, long[]>> it = pendingResumes.entrySet().iterator(); it.hasNext();) {

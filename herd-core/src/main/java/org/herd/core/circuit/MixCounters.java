@@ -25,6 +25,7 @@ public final class MixCounters {
     long resumedCalls;
     long duplicateControl;
     long idleLayersReleased;
+    long idleSplicesEnded;
 
     /**
      * Circuits whose onion layers dropped their AES instances after carrying no cell for a sweep
@@ -32,6 +33,11 @@ public final class MixCounters {
      */
     public long idleLayersReleased() {
         return idleLayersReleased;
+    }
+
+    /** Splices ended because they carried no cell for {@link Mix#SPLICE_IDLE_NANOS} (END lost, party gone). */
+    public long idleSplicesEnded() {
+        return idleSplicesEnded;
     }
 
     /** PADDING (chaff) cells received and discarded. */

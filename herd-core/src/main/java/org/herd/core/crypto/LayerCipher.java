@@ -115,6 +115,11 @@ final class LayerCipher {
         return true;
     }
 
+    /** True if a cell went through this layer since the last {@link #releaseIfIdle()}. */
+    boolean usedSinceUpkeep() {
+        return used;
+    }
+
     /** The AES instances this layer holds now (tests). */
     int cipherCount() {
         int n = 0;

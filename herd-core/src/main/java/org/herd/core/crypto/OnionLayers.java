@@ -161,6 +161,7 @@ public final class OnionLayers {
     private static final class Relay extends DropCounters implements OnionRelay {
         private final LayerCipher forward;
         private final LayerCipher backward;
+        private int idleSweeps;
         private final byte[] nonce = new byte[N];
 
         Relay(HopKeys keys) {
@@ -204,7 +205,13 @@ public final class OnionLayers {
         }
 
         @Override
+        public int idleSweeps() {
+            return idleSweeps;
+        }
+
+        @Override
         public boolean releaseIdleCiphers() {
+            idleSweeps = forward.usedSinceUpkeep() || backward.usedSinceUpkeep() ? 0 : idleSweeps + 1;
             // Both, always: each call must clear the other's mark too.
             boolean f = forward.releaseIfIdle();
             boolean b = backward.releaseIfIdle();

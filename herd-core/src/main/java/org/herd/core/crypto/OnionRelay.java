@@ -30,6 +30,12 @@ public interface OnionRelay {
      */
     boolean releaseIdleCiphers();
 
+    /**
+     * Consecutive {@link #releaseIdleCiphers()} calls, up to the last, between which no cell crossed
+     * this hop in either direction (0 if one did).
+     */
+    int idleSweeps();
+
     /** The AES instances this hop holds now, both directions (inspection: status and tests). */
     int cipherCount();
 

@@ -40,6 +40,11 @@ public final class ControlMessages {
      * refused at set-up, never queued (§3.4; {@code directory.CapacityGate}).
      */
     public static final int END_AT_CAPACITY = 7;
+    /**
+     * END reason: the call's splice at a rendezvous Mix carried no cell for
+     * {@code Mix.SPLICE_IDLE_NANOS} (its END was lost, or a party vanished without one).
+     */
+    public static final int END_IDLE = 8;
 
     /**
      * Copies of every END a client or Mix originates or passes across a splice, sent back to back

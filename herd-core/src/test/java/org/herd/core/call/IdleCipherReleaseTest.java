@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.herd.core.circuit.CircuitTable;
 import org.herd.core.circuit.Mix;
+import org.herd.core.wire.ControlMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,5 +97,49 @@ class IdleCipherReleaseTest {
         assertEquals(framesBefore + 10, s.bob().frames.size());
         assertTrue(ciphers(t) > 0);
         assertEquals(0, t.allDrops(), "nothing dropped as tampered or replayed");
+    }
+
+    /** Steps of one sweep period, {@code steps} times; {@code each} runs before each step. */
+    private static void sweeps(TestNet t, int steps, Runnable each) {
+        for (int i = 0; i < steps; i++) {
+            each.run();
+            t.clock.advance(Mix.IDLE_SWEEP_NANOS, TimeUnit.NANOSECONDS);
+            t.tick();
+        }
+    }
+
+    /**
+     * A splice that carries no cell for {@link Mix#SPLICE_IDLE_NANOS} (both parties silent, no END
+     * — as when every copy of it was lost) is ended at the rendezvous Mixes: END(IDLE) reaches both
+     * parties and no splice is left. A call that carries a frame every sweep period stays up.
+     */
+    @Test
+    void aSpliceIdleForFiveMinutesIsEndedBothWaysAndABusyOneIsNot() throws Exception {
+        TestNet.CallSetup s = TestNet.activeCall(tmp, "idleSplice", 2);
+        TestNet t = s.t();
+        int steps = (int) (Mix.SPLICE_IDLE_NANOS / Mix.IDLE_SWEEP_NANOS) + 2;
+        int[] n = {0};
+        // One frame each way per sweep period: never idle for a whole period.
+        sweeps(t, steps, () -> {
+            s.call().sendFrame(CallTest.frame(n[0], 1), 0, 160);
+            s.answer().sendFrame(CallTest.frame(n[0]++, 2), 0, 160);
+        });
+        assertEquals(Call.State.ACTIVE, s.call().state(), "ended: " + s.call().endReason());
+        assertEquals(Call.State.ACTIVE, s.answer().state());
+        assertEquals(steps, s.bob().frames.size());
+        assertTrue(t.splices() >= 2);
+
+        // Both fall silent without hanging up: after five minutes the splices go, both ends hear it.
+        sweeps(t, steps, () -> { });
+        assertEquals(Call.State.ENDED, s.call().state());
+        assertEquals(ControlMessages.END_IDLE, s.call().endReason());
+        assertEquals(Call.State.ENDED, s.answer().state());
+        assertEquals(ControlMessages.END_IDLE, s.answer().endReason());
+        assertEquals(0, t.splices(), "no splice left behind");
+        long ended = 0;
+        for (TestNet.MixNode m : t.allMixes) {
+            ended += m.mix().counters().idleSplicesEnded();
+        }
+        assertTrue(ended >= 1);
     }
 }
