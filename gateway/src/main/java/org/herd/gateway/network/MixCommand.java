@@ -36,8 +36,8 @@ import picocli.CommandLine.Command;
  * <p>Commands on standard input (for {@code herd bench mix}): {@code status} prints one line
  * {@code {"event":"status",...}} with the process's clock ({@code nanos}), CPU time
  * ({@code cpu_nanos}), heap in use, and the Mix's counters (datagrams in/out, slots fired, late
- * and skipped slots, drops; links and late slots per link class); {@code status gc} runs a
- * garbage collection first, so the heap figure is the live heap.
+ * and skipped slots, drops; links and late slots per link class); with {@code status gc} the heap
+ * figure is the live heap (the bytes of the JVM's class histogram, a full collection first).
  */
 @Command(name = "mix", mixinStandardHelpOptions = true, description = "Run a Herd Mix; prints JSON lines.")
 public final class MixCommand implements Callable<Integer> {
@@ -172,14 +172,6 @@ public final class MixCommand implements Callable<Integer> {
     }
 
     /**
-     * The {@code status} line: this process's own clock, CPU time and heap, and the Mix's link
-     * link counters (datagrams in/out of its socket; after the handshakes every datagram is one
-     * cell), slots, late and skipped slots and send drops, of all links and per link class (links
-     * up now), read in one task on the Mix's loop. With {@code gc},
-     * {@code heap_used_bytes} is the live heap ({@link #liveHeapBytes()}: a full collection, then
-     * the bytes of the live objects).
-     */
-    /**
      * The live heap: the bytes of every live object in the JVM's class histogram, which runs a
      * full collection first (the same as {@code jcmd <pid> GC.class_histogram}). Unlike the heap in
      * use after {@link System#gc()}, it does not count softly reachable objects that collection
@@ -202,6 +194,14 @@ public final class MixCommand implements Callable<Integer> {
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /**
+     * The {@code status} line: this process's own clock, CPU time and heap, and the Mix's
+     * link counters (datagrams in/out of its socket; after the handshakes every datagram is one
+     * cell), slots, late and skipped slots and send drops, of all links and per link class (links
+     * up now), read in one task on the Mix's loop. With {@code gc},
+     * {@code heap_used_bytes} is the live heap ({@link #liveHeapBytes()}: a full collection, then
+     * the bytes of the live objects).
+     */
     static String status(MixNode node, boolean gc) {
         long heap = gc ? liveHeapBytes() : java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
