@@ -326,14 +326,6 @@ public final class ControlMessages {
             return new Answer(requestId, status, null, null, null, 0, null);
         }
 
-        /**
-         * A negative answer to a LOOKUP whose request id could not be read (it was malformed):
-         * carries {@link #NO_REQUEST_ID}, so no caller takes it for the answer to its LOOKUP.
-         */
-        public static Answer refused(int status) {
-            return refused(NO_REQUEST_ID, status);
-        }
-
         /** Encodes. */
         public byte[] encode() {
             if (status != STATUS_OK) {

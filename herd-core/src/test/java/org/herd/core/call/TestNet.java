@@ -274,7 +274,7 @@ public final class TestNet implements AutoCloseable {
             DirectoryResponse r = DirectoryMessages.decodeResponse(zones.get(zone).directory().handle(
                     DirectoryMessages.encodeRequest(1, new DirectoryRequest.LookupByKey(zone, client))));
             if (!r.isOk()) {
-                return ControlMessages.Answer.refused(r.status());
+                return ControlMessages.Answer.refused(ControlMessages.NO_REQUEST_ID, r.status());
             }
             DirectoryResponse.LookupResult l = DirectoryResponse.LookupResult.decode(r.body());
             return new ControlMessages.Answer(ControlMessages.NO_REQUEST_ID, ControlMessages.STATUS_OK, l.rendezvousMix(),

@@ -113,7 +113,8 @@ class ControlMessagesTest {
         assertArrayEquals(rb, rd.encode());
         // A refusal of a LOOKUP whose id could not be read carries the id no client draws.
         assertEquals(ControlMessages.NO_REQUEST_ID, ControlMessages.Answer.decode(
-                ControlMessages.Answer.refused(ControlMessages.STATUS_BAD_REQUEST).encode()).requestId());
+                ControlMessages.Answer.refused(ControlMessages.NO_REQUEST_ID, ControlMessages.STATUS_BAD_REQUEST).encode())
+                .requestId());
         assertThrows(IllegalArgumentException.class, () -> l.refused(ControlMessages.STATUS_OK));
         // Truncated: inside the id, id without status, OK status without (all of) its body.
         for (int n : new int[] {0, 1, 8}) {
