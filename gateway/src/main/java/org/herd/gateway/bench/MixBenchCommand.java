@@ -262,8 +262,7 @@ public final class MixBenchCommand implements Callable<Integer> {
         }
         // The live heap of the ready Mix before any client (for the record; the per-client figure
         // is taken at the end, when the process is warm and its handshake threads have idled).
-        mix.request("status gc", "status", 30_000);
-        String bare = mix.request("status gc", "status", 30_000);
+        String bare = liveHeap(mix);
         if (bare == null) {
             return "error: the Mix did not answer status";
         }
@@ -334,31 +333,16 @@ public final class MixBenchCommand implements Callable<Integer> {
             return "error: no heap status, or the simulator did not stop half of its clients";
         }
         long kept = clients - (long) number(stopped, "stopped");
-        String half = null;
-        for (int i = 0; i < 40 && (half == null || classLinks(half, "client") > kept); i++) {
-            Thread.sleep(250);
-            half = mix.request("status", "status", 10_000);
-        }
-        // The circuits of a closed link are torn down a moment after the link: settle first.
-        Thread.sleep(1000);
-        half = liveHeap(mix);
+        String half = liveHeapOnceLinksGone(mix, kept);
         sim.send("mute");
-        if (half == null || classLinks(half, "client") > kept) {
+        if (half == null) {
             return "error: the Mix still holds the links of the clients that stopped";
         }
-        // The same Mix once the clients have gone (their links closed, circuits torn down): the
-        // per-client heap is the difference, both taken from the warmed-up process.
+        // For the record, the same Mix once every client has gone.
         sim.requestStop();
         sim.awaitStopOrKill();
-        String left = null;
-        for (int i = 0; i < 40 && (left == null || classLinks(left, "client") > 0); i++) {
-            Thread.sleep(250);
-            left = mix.request("status", "status", 10_000);
-        }
-        // As for the half point: the circuits of a closed link go a moment after the link.
-        Thread.sleep(1000);
-        left = liveHeap(mix);
-        if (left == null || classLinks(left, "client") > 0) {
+        String left = liveHeapOnceLinksGone(mix, 0);
+        if (left == null) {
             return "error: the Mix still holds client links after the clients stopped";
         }
         return json(new Window(m0, m1, s0, s1, end, bare, heap, half, kept, left, socket1[1] - socket0[1], socket1[0], mixCpu1 - mixCpu0, simCpu1 - simCpu0, t1 - t0, load0, load1),
@@ -379,6 +363,22 @@ public final class MixBenchCommand implements Callable<Integer> {
             }
         }
         return least;
+    }
+
+    /**
+     * {@link #liveHeap} once the Mix holds at most {@code clientLinks} client links (waiting up to
+     * 10 s for the others to close) and a second more (the circuits of a closed link are torn down
+     * a moment after the link); null if the links did not close.
+     */
+    private static String liveHeapOnceLinksGone(BenchChild mix, long clientLinks) throws IOException, InterruptedException {
+        String status = null;
+        for (int i = 0; i < 40 && (status == null || classLinks(status, "client") > clientLinks); i++) {
+            Thread.sleep(250);
+            status = mix.request("status", "status", 10_000);
+        }
+        Thread.sleep(1000);
+        String heap = liveHeap(mix);
+        return heap == null || classLinks(heap, "client") > clientLinks ? null : heap;
     }
 
     /** Status lines and measurements of the window. */
